@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+// Mitreden: one daemon, no third-party Swift packages. Foundation, Glibc, Dispatch,
+// and the system libraries libsqlite3 and libcurl through the two C targets below.
+import PackageDescription
+
+let package = Package(
+    name: "mitreden",
+    products: [
+        .executable(name: "mitreden", targets: ["mitreden"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "CSystem"),
+
+        // Pure layers.
+        .target(name: "JSON"),
+        .target(name: "Survey", dependencies: ["JSON", "CSV"]),
+        .target(name: "CSV"),
+        // Storage: SQLite is the only target that imports CSQLite; Store holds the product's SQL.
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "Store", dependencies: ["SQLite", "Survey", "JSON", "CSystem"]),
+        // Mail: templates and messages (CCurl joins with the SMTP client).
+        .target(name: "Mail", dependencies: ["Survey"]),
+        // Wiring: configuration, command line, the daemon.
+        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail"]),
+        .executableTarget(name: "mitreden", dependencies: ["App"]),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "SurveyTests", dependencies: ["Survey", "JSON"], exclude: ["yaml_compare.py"], resources: [.copy("Corpus")]),
+        .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Survey", "SQLite"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "Survey"]),
+        .testTarget(name: "AppTests", dependencies: ["App"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

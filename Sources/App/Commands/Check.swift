@@ -1,0 +1,52 @@
+import Foundation
+import JSON
+import Mail
+import Survey
+
+extension Commands {
+    static let check = Command(
+        name: "check",
+        arguments: "[PATH…]",
+        abstract: "validate survey files and the mail templates they name",
+        discussion: """
+        Reads each survey file (default: every *.yml in the surveys folder) and each mail
+        template it names, and prints every problem as FILE:LINE:COLUMN: error: MESSAGE.
+        A PATH may be a file or a folder. Exits 0 when all are valid, 1 otherwise.
+        """,
+        options: [Command.Option(flag: "--print", value: nil, help: "write each survey as understood, as JSON")],
+        positionals: 0...Int.max,
+        examples: ["mitreden check", "mitreden check surveys/jugendcheck-2027.yml", "mitreden check --print surveys/jugendcheck-2027.yml"],
+        run: runCheck)
+
+    static func runCheck(_ invocation: Invocation) throws -> Int32 {
+        let config = invocation.configuration
+        var paths: [String] = []
+        for path in invocation.positionals.isEmpty ? [config.surveysDirectory] : invocation.positionals {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError("mitreden: error: '\(path)' does not exist; name a survey file or folder")
+            }
+            paths += isDirectory.boolValue ? try SurveyCatalog.files(in: path) : [path]
+        }
+        guard !paths.isEmpty else { throw InputError("mitreden: error: no survey files (*.yml) found; write one in \(config.surveysDirectory)") }
+        let catalog = SurveyCatalog.load(paths)
+        var errors = catalog.errors
+        for survey in catalog.surveys {
+            let templateErrors = MailTemplate.check(survey, directory: config.templatesDirectory).map(\.description)
+            errors += templateErrors
+            if !invocation.flag("--print") && templateErrors.isEmpty {
+                Console.out("ok \(survey.sourcePath): \(survey.id), \(survey.questions.count) questions, \(survey.access.rawValue), languages \(survey.languages.joined(separator: ", "))")
+            }
+        }
+        if invocation.flag("--print") && errors.isEmpty {
+            let documents = catalog.surveys.map(\.json)
+            Console.out((documents.count == 1 ? documents[0] : .array(documents)).serialized(pretty: true))
+        }
+        guard errors.isEmpty else {
+            let files = Set(errors.map { $0.split(separator: ":").first.map(String.init) ?? "" }).count
+            throw InputError(errors + ["\(errors.count) error\(errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing is wrong with the other files"])
+        }
+        if !invocation.flag("--print") { Console.out("\(catalog.surveys.count) survey\(catalog.surveys.count == 1 ? "" : "s") checked, all valid") }
+        return ExitCode.ok
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Store
+import Survey
+
+extension Commands {
+    static let participantsImport = Command(
+        name: "participants import",
+        arguments: "SURVEY FILE",
+        abstract: "import or update the participants of an invite survey from a CSV file",
+        discussion: """
+        FILE is a spreadsheet saved as CSV (UTF-8; ',' or ';' as separator, as LibreOffice and
+        Excel write it). The first row names the columns: 'email' is required, 'name' and
+        'language' (one of the survey's languages) are optional, every other column is an
+        attribute; the survey's 'attributes' must all be there. Emails are matched without
+        regard to case: importing a person again updates them and keeps their personal link.
+        The import is all or nothing: any bad row is reported as FILE:LINE: error: … and
+        nothing is imported.
+        """,
+        positionals: 2...2,
+        examples: ["mitreden participants import jugendcheck-2027 schulen.csv"],
+        run: runImport)
+
+    static let participantsList = Command(
+        name: "participants list",
+        arguments: "SURVEY",
+        abstract: "list the participants of a survey with their status",
+        discussion: """
+        Prints one line per participant: email, name, language, attributes and status
+        (imported, invited, answered or unsubscribed). Personal links are never printed.
+        """,
+        positionals: 1...1,
+        examples: ["mitreden participants list jugendcheck-2027"],
+        run: runList)
+
+    static func runImport(_ invocation: Invocation) throws -> Int32 {
+        let config = invocation.configuration
+        let survey = try SurveyCatalog.survey(invocation.positionals[0], in: config.surveysDirectory)
+        let path = invocation.positionals[1]
+        guard survey.access == .invite else {
+            throw InputError("mitreden: error: \(survey.id) is an open survey (access: open); it has one public link and no participant list")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError("mitreden: error: cannot read '\(path)'; check the file name")
+        }
+        let participants: [Participant]
+        do {
+            participants = try ParticipantList.read(Array(data), path: path, survey: survey)
+        } catch let error as ParticipantListErrors {
+            throw InputError(error.errors.map(\.description) + ["nothing was imported; fix the rows above and import the file again"])
+        }
+        guard !participants.isEmpty else { throw InputError("mitreden: error: '\(path)' has a header row but no participants") }
+        let database = try Database(directory: config.dataDirectory)
+        let summary = try database.importParticipants(participants, into: survey)
+        Console.out("imported \(participants.count) participants into \(survey.id): \(summary.created) new, \(summary.updated) updated")
+        return ExitCode.ok
+    }
+
+    static func runList(_ invocation: Invocation) throws -> Int32 {
+        let config = invocation.configuration
+        let survey = try SurveyCatalog.survey(invocation.positionals[0], in: config.surveysDirectory)
+        let database = try Database(directory: config.dataDirectory)
+        let rows = try database.participants(of: survey.id)
+        guard !rows.isEmpty else {
+            Console.out("\(survey.id) has no participants yet; import them with: mitreden participants import \(survey.id) FILE.csv")
+            return ExitCode.ok
+        }
+        let table = [["EMAIL", "NAME", "LANGUAGE", "ATTRIBUTES", "STATUS"]] + rows.map {
+            [$0.email ?? "(purged)", $0.name ?? "", $0.language ?? survey.defaultLanguage, $0.attributes, $0.status]
+        }
+        let widths = (0..<5).map { column in table.map { $0[column].count }.max() ?? 0 }
+        for row in table {
+            Console.out(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingSpaces())
+        }
+        return ExitCode.ok
+    }
+}

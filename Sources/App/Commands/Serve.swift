@@ -1,0 +1,98 @@
+import Dispatch
+import Foundation
+import Glibc
+import Store
+import Survey
+
+extension Commands {
+    static let serve = Command(
+        name: "serve",
+        arguments: "",
+        abstract: "run the daemon: survey pages, webhook, results API, mail queue, reminders",
+        discussion: """
+        Opens the database (DATA/mitreden.sqlite, created and migrated on start) and loads
+        every survey in the surveys folder. A broken survey file is logged and left out.
+        SIGHUP reloads the survey files (a broken file keeps its running version);
+        SIGTERM and SIGINT (Ctrl-C) stop cleanly. Logs go to stderr, one key=value line per event.
+
+        Settings only read from the environment:
+          MITREDEN_SMTP_URL        smtp://host:port (STARTTLS) or smtps://host:port; unset: mail goes to DATA/outbox/*.eml
+          MITREDEN_SMTP_USER, MITREDEN_SMTP_PASSWORD   SMTP AUTH (default: none)
+          MITREDEN_SMTP_TLS        require, try or none (default require)
+          MITREDEN_SMTP_FROM       sender, required with MITREDEN_SMTP_URL
+          MITREDEN_SMTP_CONNECTIONS, MITREDEN_SMTP_RATE   parallel connections (4), messages per second (20, 0 = no cap)
+          MITREDEN_ADMIN_TOKEN     bearer token of the results API (unset: API off)
+          MITREDEN_WEBHOOK_SECRET  whsec_… secret of the response webhook (unset: webhook off)
+          MITREDEN_EVENTS_SECRET   whsec_… secret for outgoing events (unset: events off)
+        """,
+        positionals: 0...0,
+        examples: ["mitreden serve", "MITREDEN_LISTEN=0.0.0.0:8080 mitreden serve --data /var/lib/mitreden"],
+        run: runServe)
+
+    static func runServe(_ invocation: Invocation) throws -> Int32 {
+        let config = invocation.configuration
+        let daemon = try Daemon(configuration: config)
+        daemon.reloadSurveys()
+        Log.event("started", ["data": config.dataDirectory, "surveys": String(daemon.surveyCount)])
+        let stop = DispatchSemaphore(value: 0)
+        let queue = DispatchQueue(label: "signals")
+        var sources: [DispatchSourceSignal] = []
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            Glibc.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
+            source.setEventHandler {
+                if signal == SIGHUP {
+                    daemon.reloadSurveys()
+                } else {
+                    Log.event("stopping", ["signal": signal == SIGINT ? "SIGINT" : "SIGTERM"])
+                    stop.signal()
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        sources.forEach { $0.cancel() }
+        Log.event("stopped")
+        return ExitCode.ok
+    }
+}
+
+/// The running daemon's state: the database and the surveys in force.
+final class Daemon: @unchecked Sendable {
+    let configuration: Configuration
+    let database: Database
+    private let lock = NSLock()
+    private var surveys: [String: Survey] = [:]
+
+    init(configuration: Configuration) throws {
+        self.configuration = configuration
+        database = try Database(directory: configuration.dataDirectory)
+    }
+
+    var surveyCount: Int { lock.withLock { surveys.count } }
+
+    /// Reads the survey files again. A file that no longer reads keeps its running version.
+    func reloadSurveys() {
+        let files: [String]
+        do {
+            files = try SurveyCatalog.files(in: configuration.surveysDirectory)
+        } catch {
+            Log.event("surveys_not_loaded", ["reason": "the surveys folder is missing", "folder": configuration.surveysDirectory])
+            return
+        }
+        let catalog = SurveyCatalog.load(files)
+        for error in catalog.errors { Log.event("survey_invalid", ["error": error]) }
+        lock.withLock {
+            for survey in catalog.surveys {
+                do {
+                    try database.register(survey)
+                    surveys[survey.id] = survey
+                } catch {
+                    Log.event("survey_not_registered", ["survey": survey.id, "error": "\(error)"])
+                }
+            }
+        }
+        Log.event("surveys_loaded", ["valid": String(catalog.surveys.count), "invalid_files": String(Set(catalog.errors.map { $0.split(separator: ":")[0] }).count)])
+    }
+}

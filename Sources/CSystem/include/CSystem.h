@@ -1,0 +1,9 @@
+#ifndef MITREDEN_CSYSTEM_H
+#define MITREDEN_CSYSTEM_H
+/* Linux calls that Swift's Glibc module does not expose. */
+#include <stddef.h>
+#include <sys/types.h>
+
+/// getrandom(2): bytes from the kernel's secure random source.
+ssize_t mitreden_getrandom(void *buffer, size_t length, unsigned int flags);
+#endif

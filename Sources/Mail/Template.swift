@@ -1,0 +1,166 @@
+import Survey
+
+/// Our Mustache subset: `{{name}}`, `{{a.b}}`, `{{#name}}…{{/name}}` (shown when the value is
+/// present and not empty) and `{{^name}}…{{/name}}` (shown when it is absent or empty).
+public struct Template: Sendable {
+    indirect enum Node: Sendable {
+        case text(String)
+        case value(String, Mark)
+        case section(String, inverted: Bool, [Node], Mark)
+    }
+
+    let nodes: [Node]
+    /// The template file, for messages.
+    public let path: String
+
+    /// Parses a template; `firstLine` is the line the text starts on in its file.
+    /// - Throws: `TemplateError`.
+    public init(_ text: String, path: String, firstLine: Int = 1) throws {
+        self.path = path
+        var parser = TemplateParser(chars: Array(text.unicodeScalars), path: path, line: firstLine)
+        nodes = try parser.parse(until: nil)
+    }
+
+    /// Every placeholder and section name used, with where it is.
+    public var names: [(String, Mark)] {
+        func walk(_ nodes: [Node]) -> [(String, Mark)] {
+            nodes.flatMap { node -> [(String, Mark)] in
+                switch node {
+                case .text: return []
+                case .value(let name, let mark): return [(name, mark)]
+                case .section(let name, _, let inner, let mark): return [(name, mark)] + walk(inner)
+                }
+            }
+        }
+        return walk(nodes)
+    }
+
+    /// One error per name not in `known`, with the closest known name as a hint.
+    public func unknownNames(known: [String]) -> [TemplateError] {
+        names.filter { !known.contains($0.0) }.map { name, mark in
+            let hint = known.min { distance($0, name) < distance($1, name) }.map { " (did you mean {{\($0)}}?" } ?? " ("
+            return TemplateError(path: path, mark: mark, message: "unknown placeholder {{\(name)}}\(hint) known: \(known.joined(separator: ", ")))")
+        }
+    }
+
+    /// Fills in `values`; with `escapeHTML`, every value is HTML-escaped.
+    public func render(_ values: [String: String], escapeHTML: Bool) -> String {
+        var out = ""
+        func walk(_ nodes: [Node]) {
+            for node in nodes {
+                switch node {
+                case .text(let text): out += text
+                case .value(let name, _):
+                    let value = values[name] ?? ""
+                    out += escapeHTML ? Template.escapeHTML(value) : value
+                case .section(let name, let inverted, let inner, _):
+                    let present = !(values[name] ?? "").isEmpty
+                    if present != inverted { walk(inner) }
+                }
+            }
+        }
+        walk(nodes)
+        return out
+    }
+
+    /// Escapes `& < > " '` for HTML text and attribute values.
+    public static func escapeHTML(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
+
+/// A problem in a template file: `file:line:column: error: message`.
+public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var mark: Mark
+    public var message: String
+    public var description: String { "\(path):\(mark.line):\(mark.column): error: \(message)" }
+}
+
+private func distance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for (i, ca) in a.enumerated() {
+        var current = [i + 1]
+        for (j, cb) in b.enumerated() { current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1))) }
+        previous = current
+    }
+    return previous[b.count]
+}
+
+struct TemplateParser {
+    let chars: [Unicode.Scalar]
+    let path: String
+    var i = 0
+    var line: Int
+    var column = 1
+
+    init(chars: [Unicode.Scalar], path: String, line: Int) {
+        self.chars = chars
+        self.path = path
+        self.line = line
+    }
+
+    mutating func advance() {
+        if chars[i] == "\n" { line += 1; column = 1 } else { column += 1 }
+        i += 1
+    }
+
+    func startsTag() -> Bool { i + 1 < chars.count && chars[i] == "{" && chars[i + 1] == "{" }
+
+    /// Parses nodes until `{{/section}}` (or the end when `section` is nil).
+    mutating func parse(until section: (String, Mark)?) throws -> [Template.Node] {
+        var nodes: [Template.Node] = []
+        var text = String.UnicodeScalarView()
+        func flush() { if !text.isEmpty { nodes.append(.text(String(text))); text = String.UnicodeScalarView() } }
+        while i < chars.count {
+            guard startsTag() else { text.append(chars[i]); advance(); continue }
+            let mark = Mark(line: line, column: column)
+            advance(); advance()
+            var content = String.UnicodeScalarView()
+            while i < chars.count && !(chars[i] == "}" && i + 1 < chars.count && chars[i + 1] == "}") {
+                if chars[i] == "\n" { throw TemplateError(path: path, mark: mark, message: "'{{' is not closed with '}}' on its line") }
+                content.append(chars[i]); advance()
+            }
+            guard i < chars.count else { throw TemplateError(path: path, mark: mark, message: "'{{' is not closed with '}}'") }
+            advance(); advance()
+            let tag = String(content).trimmingSpaces()
+            let sigil = tag.first
+            let name = (sigil == "#" || sigil == "^" || sigil == "/") ? String(tag.dropFirst()).trimmingSpaces() : tag
+            guard !name.isEmpty, name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "." || $0 == "-" }) else {
+                throw TemplateError(path: path, mark: mark, message: "'{{\(tag)}}' is not a placeholder; write a name such as {{name}} or {{survey.title}}")
+            }
+            flush()
+            switch sigil {
+            case "#", "^":
+                let inner = try parse(until: (name, mark))
+                nodes.append(.section(name, inverted: sigil == "^", inner, mark))
+            case "/":
+                guard let section, section.0 == name else {
+                    let open = section.map { "the open section is {{#\($0.0)}} from line \($0.1.line)" } ?? "no section is open"
+                    throw TemplateError(path: path, mark: mark, message: "{{/\(name)}} closes nothing here; \(open)")
+                }
+                return nodes
+            default:
+                nodes.append(.value(name, mark))
+            }
+        }
+        flush()
+        if let section {
+            throw TemplateError(path: path, mark: section.1, message: "section {{#\(section.0)}} is never closed; add {{/\(section.0)}}")
+        }
+        return nodes
+    }
+}

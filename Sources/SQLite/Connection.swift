@@ -1,0 +1,95 @@
+import CSQLite
+
+/// One connection to an SQLite database file; owns the `sqlite3*` handle and closes it in
+/// `deinit`. Not shared between threads: open one connection per thread.
+public final class Connection {
+    let handle: OpaquePointer
+    /// The file this connection opened.
+    public let path: String
+
+    /// Opens (and creates) the database at `path` in WAL mode with foreign keys on,
+    /// `synchronous=FULL` (a commit is on disk when it returns) and a busy timeout.
+    /// - Throws: `SQLiteError`.
+    public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 5000) throws {
+        var db: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: rc, message: message)
+        }
+        handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        if !readOnly { try execute("PRAGMA journal_mode=WAL") }
+        try execute("PRAGMA foreign_keys=ON")
+        try execute("PRAGMA synchronous=FULL")
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that return no rows.
+    /// - Throws: `SQLiteError`.
+    public func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: rc, message: message, sql: sql)
+        }
+    }
+
+    /// Prepares a statement to run (several times) with bound values.
+    /// - Throws: `SQLiteError`.
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(connection: self, sql: sql)
+    }
+
+    /// Runs `sql` with `values` bound to its `?` parameters.
+    /// - Throws: `SQLiteError`.
+    public func run(_ sql: String, _ values: [SQLValue] = []) throws {
+        let statement = try prepare(sql)
+        try statement.run(values)
+    }
+
+    /// All rows of a query.
+    /// - Throws: `SQLiteError`.
+    public func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [Row] {
+        try prepare(sql).rows(values)
+    }
+
+    /// The first row of a query, if any.
+    /// - Throws: `SQLiteError`.
+    public func row(_ sql: String, _ values: [SQLValue] = []) throws -> Row? {
+        try prepare(sql).rows(values).first
+    }
+
+    /// Runs `body` in an immediate transaction (the write lock is taken at the start, so it
+    /// cannot fail half way with SQLITE_BUSY); commits when it returns, rolls back when it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The rowid of the last row this connection inserted.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    func error(_ code: Int32, sql: String?) -> SQLiteError {
+        SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+}

@@ -1,0 +1,69 @@
+import JSON
+import SQLite
+import Survey
+
+/// What an import did.
+public struct ImportSummary: Sendable, Equatable {
+    public var created: Int
+    public var updated: Int
+}
+
+/// A participant as `participants list` shows it (no token).
+public struct ParticipantRow: Sendable {
+    public var email: String?
+    public var name: String?
+    public var language: String?
+    public var attributes: String
+    public var status: String
+}
+
+extension Database {
+    /// Records the survey (idempotent), so participants and responses can refer to it.
+    public func register(_ survey: Survey) throws {
+        try connection.run("""
+            INSERT INTO surveys (id, title, access, anonymous, first_loaded_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET title = excluded.title, access = excluded.access, anonymous = excluded.anonymous
+            """, [.text(survey.id), .text(survey.title.text(survey.defaultLanguage, default: survey.defaultLanguage)),
+                  .text(survey.access.rawValue), .integer(survey.anonymous ? 1 : 0), .text(Database.now())])
+    }
+
+    /// Adds new participants and updates known ones (matched by email, case-insensitively), in
+    /// one transaction: all or nothing. A known participant keeps their token.
+    public func importParticipants(_ participants: [Participant], into survey: Survey) throws -> ImportSummary {
+        try connection.transaction {
+            try register(survey)
+            let known = Set(try connection.rows("SELECT email_key FROM participants WHERE survey_id = ?", [.text(survey.id)]).compactMap { $0.text("email_key") })
+            let upsert = try connection.prepare("""
+                INSERT INTO participants (survey_id, email, email_key, name, language, attributes, token, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (survey_id, email_key) DO UPDATE SET
+                    email = excluded.email, name = excluded.name, language = excluded.language,
+                    attributes = excluded.attributes, updated_at = excluded.updated_at
+                """)
+            let now = Database.now()
+            var summary = ImportSummary(created: 0, updated: 0)
+            for p in participants {
+                let attributes = JSONValue.object(p.attributes.map { ($0.0, .string($0.1)) }).serialized()
+                try upsert.run([.text(survey.id), .text(p.email), .text(p.emailKey), p.name.map(SQLValue.text) ?? .null,
+                                p.language.map(SQLValue.text) ?? .null, .text(attributes), .text(Token.make()), .text(now), .text(now)])
+                if known.contains(p.emailKey) { summary.updated += 1 } else { summary.created += 1 }
+            }
+            return summary
+        }
+    }
+
+    /// The participants of a survey in import order.
+    public func participants(of surveyID: String) throws -> [ParticipantRow] {
+        try connection.rows("""
+            SELECT p.email, p.name, p.language, p.attributes,
+                   CASE WHEN p.answered = 1 THEN 'answered'
+                        WHEN p.unsubscribed_at IS NOT NULL THEN 'unsubscribed'
+                        WHEN EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation') THEN 'invited'
+                        ELSE 'imported' END AS status
+            FROM participants p WHERE p.survey_id = ? ORDER BY p.id
+            """, [.text(surveyID)]).map {
+            ParticipantRow(email: $0.text("email"), name: $0.text("name"), language: $0.text("language"),
+                           attributes: $0.text("attributes") ?? "{}", status: $0.text("status") ?? "")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import SQLite
+
+/// The product's schema, as migrations by id. Append new migrations; never edit an applied one.
+public enum Schema {
+    public static var migrator: Migrator {
+        var m = Migrator()
+        m.register("0001-foundation", """
+            -- Surveys known to the database. The file in surveys/ is the source of truth for questions;
+            -- this row anchors participants and responses and records lifecycle events.
+            CREATE TABLE surveys (
+                id TEXT PRIMARY KEY,
+                title TEXT NOT NULL,
+                access TEXT NOT NULL CHECK (access IN ('invite', 'open')),
+                anonymous INTEGER NOT NULL,
+                first_loaded_at TEXT NOT NULL,
+                opened_event_at TEXT,
+                closed_event_at TEXT
+            );
+
+            -- People invited to a survey. email, email_key, name and token become NULL on purge.
+            CREATE TABLE participants (
+                id INTEGER PRIMARY KEY,
+                survey_id TEXT NOT NULL REFERENCES surveys(id),
+                email TEXT,
+                email_key TEXT,
+                name TEXT,
+                language TEXT,
+                attributes TEXT NOT NULL DEFAULT '{}',
+                token TEXT UNIQUE,
+                answered INTEGER NOT NULL DEFAULT 0,
+                unsubscribed_at TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (survey_id, email_key)
+            );
+
+            -- One row per mail to send: an invitation (sequence 0) or the n-th reminder. The UNIQUE
+            -- rule is what makes 'never twice' hold even when invite runs twice at once.
+            CREATE TABLE mail_queue (
+                id INTEGER PRIMARY KEY,
+                participant_id INTEGER NOT NULL REFERENCES participants(id),
+                survey_id TEXT NOT NULL REFERENCES surveys(id),
+                kind TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder')),
+                sequence INTEGER NOT NULL DEFAULT 0,
+                status TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ('queued', 'sending', 'delivered', 'deferred', 'failed', 'unknown')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                last_reply TEXT,
+                message_id TEXT,
+                created_at TEXT NOT NULL,
+                delivered_at TEXT,
+                UNIQUE (participant_id, kind, sequence)
+            );
+            CREATE INDEX mail_queue_due ON mail_queue (status, next_attempt_at);
+            CREATE INDEX mail_queue_survey ON mail_queue (survey_id, kind);
+
+            -- Answers. WITHOUT ROWID with a random id: rows are stored in id order, which follows
+            -- neither the invitation nor the answer order (anonymous surveys).
+            CREATE TABLE responses (
+                id TEXT PRIMARY KEY,
+                survey_id TEXT NOT NULL REFERENCES surveys(id),
+                participant_id INTEGER REFERENCES participants(id),
+                submitted TEXT NOT NULL,
+                source TEXT NOT NULL CHECK (source IN ('form', 'webhook')),
+                attributes TEXT NOT NULL DEFAULT '{}',
+                answers TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX responses_survey ON responses (survey_id);
+            """)
+        return m
+    }
+}

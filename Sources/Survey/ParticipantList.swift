@@ -1,0 +1,146 @@
+import CSV
+
+/// One participant from the organizer's spreadsheet.
+public struct Participant: Sendable, Equatable {
+    public var email: String
+    public var name: String?
+    /// One of the survey's languages, or nil for its default.
+    public var language: String?
+    /// Every column other than email, name and language, in the file's order.
+    public var attributes: [(String, String)]
+    /// The line of the CSV file it came from.
+    public var line: Int
+
+    public static func == (a: Participant, b: Participant) -> Bool {
+        a.email == b.email && a.name == b.name && a.language == b.language && a.line == b.line
+            && a.attributes.map(\.0) == b.attributes.map(\.0) && a.attributes.map(\.1) == b.attributes.map(\.1)
+    }
+
+    /// The email as matched: lower-cased, so that re-imports find the same person.
+    public var emailKey: String { email.lowercased() }
+}
+
+/// A problem in a participants file: `FILE:LINE: error: message`.
+public struct ParticipantListError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    public var message: String
+    public var description: String { "\(path):\(line): error: \(message)" }
+}
+
+/// Reads and checks a participants CSV for a survey. All or nothing: any bad row is an error
+/// and no participant is returned.
+public enum ParticipantList {
+    /// - Throws: `[ParticipantListError]` as `ParticipantListErrors`, every bad row listed.
+    public static func read(_ bytes: [UInt8], path: String, survey: Survey) throws -> [Participant] {
+        let table: CSVTable
+        do {
+            table = try CSVReader.read(bytes)
+        } catch let error as CSVError {
+            throw ParticipantListErrors(errors: [ParticipantListError(path: path, line: error.line, message: error.message)])
+        }
+        var errors: [ParticipantListError] = []
+        func fail(_ line: Int, _ message: String) { errors.append(ParticipantListError(path: path, line: line, message: message)) }
+
+        let columns = table.header.map { $0.trimmingSpaces().lowercased() }
+        var seenColumns = Set<String>()
+        for column in columns {
+            if column.isEmpty { fail(1, "a column has no name; name every column in the first row") }
+            else if !seenColumns.insert(column).inserted { fail(1, "the column '\(column)' appears twice") }
+        }
+        guard let emailIndex = columns.firstIndex(of: "email") else {
+            fail(1, "no 'email' column (found: \(columns.joined(separator: ", "))); the first row must name the columns, one of them email")
+            throw ParticipantListErrors(errors: errors)
+        }
+        for attribute in survey.attributes where !columns.contains(attribute) {
+            fail(1, "the survey's attribute '\(attribute)' has no column; add it, or remove it from the survey's attributes")
+        }
+        let nameIndex = columns.firstIndex(of: "name")
+        let languageIndex = columns.firstIndex(of: "language")
+        var firstLine: [String: Int] = [:]
+        var participants: [Participant] = []
+        participants.reserveCapacity(table.records.count)
+        for record in table.records {
+            let fields = record.fields
+            guard fields.count == columns.count else {
+                fail(record.line, "\(fields.count) fields, but the header has \(columns.count); check for a missing or extra '\(table.separator)'")
+                continue
+            }
+            let email = fields[emailIndex].trimmingSpaces()
+            guard EmailAddress.isValid(email) else {
+                fail(record.line, email.isEmpty ? "the email is empty" : "'\(email)' is not a valid email address")
+                continue
+            }
+            let key = email.lowercased()
+            if let first = firstLine[key] {
+                fail(record.line, "the same email as line \(first); list each person once")
+                continue
+            }
+            firstLine[key] = record.line
+            var name: String?
+            if let nameIndex {
+                let value = fields[nameIndex].trimmingSpaces()
+                if value.contains(where: { $0.isNewline }) || value.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+                    fail(record.line, "the name has a line break or control character; write it on one line")
+                    continue
+                }
+                name = value.isEmpty ? nil : value
+            }
+            var language: String?
+            if let languageIndex {
+                let value = fields[languageIndex].trimmingSpaces().lowercased()
+                if !value.isEmpty {
+                    guard survey.languages.contains(value) else {
+                        fail(record.line, "language '\(value)' is not one of the survey's languages (\(survey.languages.joined(separator: ", ")))")
+                        continue
+                    }
+                    language = value
+                }
+            }
+            var attributes: [(String, String)] = []
+            for (i, column) in columns.enumerated() where i != emailIndex && i != nameIndex && i != languageIndex {
+                attributes.append((column, fields[i].trimmingSpaces()))
+            }
+            participants.append(Participant(email: email, name: name, language: language, attributes: attributes, line: record.line))
+        }
+        if !errors.isEmpty { throw ParticipantListErrors(errors: errors) }
+        return participants
+    }
+}
+
+/// All problems of a participants file.
+public struct ParticipantListErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [ParticipantListError]
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+/// Addresses as organizers' spreadsheets hold them: `local@domain.tld`, checked strictly
+/// enough that a typo is caught and no header can be injected (RFC 5321 lengths).
+public enum EmailAddress {
+    public static func isValid(_ address: String) -> Bool {
+        guard address.utf8.count <= 254 else { return false }
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        let local = parts[0]
+        let domain = parts[1]
+        guard (1...64).contains(local.utf8.count), !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return false }
+        let allowedLocal = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        guard local.allSatisfy({ allowedLocal.contains($0) }) else { return false }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter) else { return false }
+        return labels.allSatisfy { label in
+            (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.allSatisfy { $0 == "-" || ($0.isLetter || $0.isNumber) && !$0.isWhitespace }
+        }
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    public func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// A survey as an organizer wrote it in `surveys/ID.yml`, decoded and checked.
+public struct Survey: Sendable {
+    public enum Access: String, Sendable { case invite, open }
+
+    public var id: String
+    public var title: LocalizedText
+    public var intro: LocalizedText?
+    /// The first is the default language.
+    public var languages: [String]
+    public var access: Access
+    public var anonymous: Bool
+    public var opens: SurveyDate?
+    public var closes: SurveyDate?
+    public var timeZone: TimeZone
+    /// Participant CSV columns copied into each response for breakdowns.
+    public var attributes: [String]
+    public var minGroupSize: Int
+    public var reminders: Reminders?
+    public var mail: MailTemplates
+    public var webhooks: [WebhookEndpoint]
+    public var questions: [Question]
+    /// The file the survey was read from, for messages.
+    public var sourcePath: String
+
+    public var defaultLanguage: String { languages[0] }
+
+    public func question(_ id: String) -> Question? { questions.first { $0.id == id } }
+
+    /// Whether answers are accepted at `date`: after `opens` (if set) and before `closes` (if set).
+    public func isOpen(at date: Date) -> Bool {
+        if let opens, date < opens.instant { return false }
+        if let closes, date >= closes.instant { return false }
+        return true
+    }
+}
+
+/// Automatic reminders to those who have not answered.
+public struct Reminders: Sendable, Equatable {
+    /// Seconds after the invitation (and after each reminder) before the next reminder.
+    public var after: Int
+    /// The text as written, e.g. `7d`.
+    public var afterText: String
+    public var max: Int
+}
+
+/// The base names of the mail templates in `templates/`.
+public struct MailTemplates: Sendable, Equatable {
+    public var invitation: String
+    public var reminder: String
+    public var invitationMark: Mark?
+    public var reminderMark: Mark?
+}
+
+/// An endpoint for outgoing events.
+public struct WebhookEndpoint: Sendable, Equatable {
+    public static let eventTypes = ["response.created", "survey.opened", "survey.closed", "mail.failed"]
+    public var url: String
+    public var events: [String]
+}
+
+/// An `opens`/`closes` moment: the text as written and the instant in the survey's time zone.
+public struct SurveyDate: Sendable, Equatable {
+    public var text: String
+    public var instant: Date
+}
+
+/// A text a participant reads: the same in every language, or one string per language.
+public struct LocalizedText: Sendable, Equatable {
+    public var values: [String: String]
+    public var single: String?
+
+    public init(_ text: String) {
+        single = text
+        values = [:]
+    }
+
+    public init(translations: [String: String]) {
+        single = nil
+        values = translations
+    }
+
+    /// The text in `language`, or in the default when that language has none.
+    public func text(_ language: String, default fallback: String) -> String {
+        single ?? values[language] ?? values[fallback] ?? values["en"] ?? ""
+    }
+}

@@ -1,0 +1,3 @@
+import App
+
+App.main()
