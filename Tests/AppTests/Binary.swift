@@ -1,0 +1,57 @@
+import Foundation
+import Glibc
+
+/// The `mitreden` binary that `swift test` built beside the test bundle (or $MITREDEN_BIN).
+enum Binary {
+    static var path: String {
+        if let path = ProcessInfo.processInfo.environment["MITREDEN_BIN"] { return path }
+        let bundle = Bundle.main.bundleURL
+        for dir in [bundle, bundle.deletingLastPathComponent(), URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("mitreden").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/mitreden").path
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs `mitreden` with `arguments` in `directory` and returns what it printed.
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ["PATH": "/usr/bin:/bin", "HOME": directory]
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh working folder with copies of the repository's surveys and templates.
+    static func workspace() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mitreden-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for folder in ["surveys", "templates"] {
+            try FileManager.default.copyItem(atPath: repository.appendingPathComponent(folder).path, toPath: dir + "/" + folder)
+        }
+        return dir
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@Suite("participants import and list (the real binary, a real SQLite file)")
+struct ParticipantsCommandTests {
+    @Test("imports a semicolon CSV with BOM and quoted line breaks; re-import updates, never duplicates")
+    func importAndReimport() throws {
+        let dir = try Binary.workspace()
+        let csv = "\u{FEFF}email;name;kommune;altersgruppe;notiz\r\nanna@example.de;Anna Müller;Herzberg (Elster);15-17;\"zwei\r\nZeilen\"\r\nbo@example.de;;Falkenberg;12-14;\r\n"
+        try csv.write(toFile: dir + "/liste.csv", atomically: true, encoding: .utf8)
+        let first = try Binary.run(["participants", "import", "jugendcheck-2027", "liste.csv"], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == "imported 2 participants into jugendcheck-2027: 2 new, 0 updated\n")
+        try "email,name,kommune,altersgruppe\nANNA@example.de,Anna M.,Herzberg (Elster),18-21\n".write(toFile: dir + "/nachtrag.csv", atomically: true, encoding: .utf8)
+        let second = try Binary.run(["participants", "import", "jugendcheck-2027", "nachtrag.csv"], in: dir)
+        #expect(second.stdout == "imported 1 participants into jugendcheck-2027: 0 new, 1 updated\n")
+        let list = try Binary.run(["participants", "list", "jugendcheck-2027"], in: dir)
+        #expect(list.status == 0)
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("ANNA@example.de  Anna M."))
+        #expect(lines[1].contains("\"altersgruppe\":\"18-21\"") && lines[1].hasSuffix("imported"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/data/mitreden.sqlite"))
+    }
+
+    @Test("a file with one bad row imports nothing and names each bad line")
+    func allOrNothing() throws {
+        let dir = try Binary.workspace()
+        var csv = "email;name;kommune;altersgruppe\n"
+        for i in 1...50 { csv += "person\(i)@example.de;P \(i);Herzberg;15-17\n" }
+        csv += "kaputt-at-example.de;X;Herzberg;15-17\n"
+        try csv.write(toFile: dir + "/liste.csv", atomically: true, encoding: .utf8)
+        let result = try Binary.run(["participants", "import", "jugendcheck-2027", "liste.csv"], in: dir)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("liste.csv:52: error: 'kaputt-at-example.de' is not a valid email address"))
+        #expect(result.stderr.contains("nothing was imported"))
+        let list = try Binary.run(["participants", "list", "jugendcheck-2027"], in: dir)
+        #expect(list.stdout.contains("has no participants yet"))
+    }
+
+    @Test("unknown and open surveys are input errors that say what to do")
+    func wrongSurvey() throws {
+        let dir = try Binary.workspace()
+        try "email\na@b.de\n".write(toFile: dir + "/l.csv", atomically: true, encoding: .utf8)
+        let unknown = try Binary.run(["participants", "import", "jugendcheck", "l.csv"], in: dir)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no survey 'jugendcheck' in ./surveys (surveys: "))
+        let open = try Binary.run(["participants", "import", "familienfreundlichkeit-herzberg", "l.csv"], in: dir)
+        #expect(open.status == 1 && open.stderr.contains("is an open survey"))
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import Mail
+@testable import Survey
+
+@Suite("Mail templates (Mustache subset)")
+struct TemplateTests {
+    @Test("values, dotted names and sections render; HTML escapes every value, text does not")
+    func rendering() throws {
+        let template = try Template("Hallo{{#name}} {{name}}{{/name}}{{^name}} zusammen{{/name}}: {{survey.title}} <{{link}}>", path: "t.txt")
+        let values = ["name": "Anna <b>&", "survey.title": "Jugendcheck", "link": "https://x/t/abc?a=1&b=2"]
+        #expect(template.render(values, escapeHTML: false) == "Hallo Anna <b>&: Jugendcheck <https://x/t/abc?a=1&b=2>")
+        #expect(template.render(values, escapeHTML: true) == "Hallo Anna &lt;b&gt;&amp;: Jugendcheck <https://x/t/abc?a=1&amp;b=2>")
+        #expect(template.render(["survey.title": "J"], escapeHTML: false) == "Hallo zusammen: J <>")
+    }
+
+    @Test("syntax errors name file, line and column", arguments: [
+        ("Hallo {{name", "t.txt:1:7: error: '{{' is not closed with '}}'"),
+        ("a\n{{#name}}x", "t.txt:2:1: error: section {{#name}} is never closed; add {{/name}}"),
+        ("a {{#a}}x{{/b}}", "t.txt:1:10: error: {{/b}} closes nothing here; the open section is {{#a}} from line 1"),
+        ("{{ two words }}", "t.txt:1:1: error: '{{two words}}' is not a placeholder"),
+    ])
+    func syntaxErrors(_ text: String, _ expected: String) {
+        #expect { try Template(text, path: "t.txt") } throws: { "\($0)" == expected || "\($0)".hasPrefix(expected) }
+    }
+
+    @Test("unknown placeholders are found with a suggestion, against the survey's attributes")
+    func unknownNames() throws {
+        let survey = try SurveyReader.read("id: s\ntitle: T\nattributes: [kommune]\nquestions:\n  - id: a\n    type: yesno\n    text: F\n", path: "s.yml")
+        let template = try Template("Hi {{nmae}}\n{{attributes.kommune}} {{attributes.schule}}", path: "t.txt", firstLine: 2)
+        let errors = template.unknownNames(known: MailTemplate.knownNames(for: survey))
+        #expect(errors.map { "\($0.mark)" } == ["2:4", "3:24"])
+        #expect(errors[0].message.hasPrefix("unknown placeholder {{nmae}} (did you mean {{name}}?"))
+    }
+
+    @Test("check finds a missing language file and a template error in the shipped-style layout")
+    func check() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "Subject: Einladung {{survey.title}}\nHallo {{name}}, {{link}}\n".write(toFile: dir + "/invitation.txt", atomically: true, encoding: .utf8)
+        try "Subject: Erinnerung\n{{link}} {{unsubscribe_lnk}}\n".write(toFile: dir + "/reminder.txt", atomically: true, encoding: .utf8)
+        try "Subject: Invitation\n{{link}}\n".write(toFile: dir + "/invitation.en.txt", atomically: true, encoding: .utf8)
+        let survey = try SurveyReader.read("id: s\ntitle: T\nlanguages: [de, en]\nquestions:\n  - id: a\n    type: yesno\n    text: F\n", path: "surveys/s.yml")
+        let errors = MailTemplate.check(survey, directory: dir).map(\.description)
+        #expect(errors.count == 2, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix(dir + "/reminder.txt:2:10: error: unknown placeholder {{unsubscribe_lnk}}") })
+        #expect(errors.contains { $0.hasPrefix("surveys/s.yml:1:1: error: the mail template \(dir)/reminder.en.txt is missing (needed for language en)") })
+    }
+
+    @Test("the first line must be the subject")
+    func subjectLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "Hallo {{name}}\n".write(toFile: dir + "/invitation.txt", atomically: true, encoding: .utf8)
+        let survey = try SurveyReader.read("id: s\ntitle: T\nquestions:\n  - id: a\n    type: yesno\n    text: F\n", path: "s.yml")
+        #expect(MailTemplate.check(survey, directory: dir).contains { $0.message.contains("first line must be 'Subject: …'") })
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import SQLite
+import Testing
+@testable import Store
+@testable import Survey
+
+func temporaryDirectory() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+let survey = try! SurveyReader.read("""
+    id: probe
+    title: Probe
+    attributes: [kommune]
+    questions:
+      - id: a
+        type: yesno
+        text: F
+    """, path: "probe.yml")
+
+func people(_ rows: [(String, String?, String)]) -> [Participant] {
+    rows.enumerated().map { i, row in Participant(email: row.0, name: row.1, language: nil, attributes: [("kommune", row.2)], line: i + 2) }
+}
+
+@Suite("Store on a real SQLite file")
+struct ParticipantStoreTests {
+    @Test("the schema migrates on open and again is a no-op")
+    func schema() throws {
+        let dir = try temporaryDirectory()
+        _ = try Database(directory: dir)
+        let again = try Database(directory: dir)
+        let tables = try again.connection.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { $0.text("name") }
+        #expect(tables == ["mail_queue", "participants", "responses", "schema_migrations", "surveys"])
+    }
+
+    @Test("re-importing the same person (other case) updates them and keeps their token")
+    func reimport() throws {
+        let db = try Database(directory: try temporaryDirectory())
+        let first = try db.importParticipants(people([("Anna@Example.de", "Anna", "Herzberg"), ("bo@example.de", nil, "Falkenberg")]), into: survey)
+        #expect(first == ImportSummary(created: 2, updated: 0))
+        let token = try db.connection.row("SELECT token FROM participants WHERE email_key = 'anna@example.de'")?.text("token")
+        let second = try db.importParticipants(people([("anna@example.DE", "Anna Müller", "Uebigau-Wahrenbrück")]), into: survey)
+        #expect(second == ImportSummary(created: 0, updated: 1))
+        let row = try #require(try db.connection.row("SELECT name, token, attributes, count(*) OVER () AS n FROM participants WHERE email_key = 'anna@example.de'"))
+        #expect(row.text("name") == "Anna Müller")
+        #expect(row.text("token") == token)
+        #expect(row.text("attributes") == #"{"kommune":"Uebigau-Wahrenbrück"}"#)
+        #expect(try db.participants(of: "probe").count == 2)
+    }
+
+    @Test("tokens are 24 URL-safe characters (144 bits) and do not repeat")
+    func tokens() {
+        let tokens = (0..<10_000).map { _ in Token.make() }
+        #expect(Set(tokens).count == tokens.count)
+        #expect(tokens.allSatisfy { Token.isWellFormed(Substring($0)) })
+    }
+
+    @Test("base64url matches RFC 4648 test vectors", arguments: [
+        ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
+    ])
+    func base64url(_ input: String, _ expected: String) {
+        #expect(Token.base64URL(Array(input.utf8)) == expected)
+        #expect(Token.base64URL([0xFB, 0xFF]) == "-_8")
+    }
+}
