@@ -76,26 +76,45 @@ extension JSONValue {
         return "\(d)"
     }
 
-    /// Escapes a string: quotes, backslashes, control characters, and U+2028/U+2029 for safe embedding.
+    /// Escapes a string: quotes, backslashes, control characters, and U+2028/U+2029 for safe
+    /// embedding. Runs that need no escape are appended whole.
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        var s = s
+        s.withUTF8 { bytes in
+            var runStart = 0
+            var i = 0
+            func flush(_ end: Int) {
+                if end > runStart { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self) }
             }
+            while i < bytes.count {
+                let b = bytes[i]
+                let escape: String?
+                switch b {
+                case 0x22: escape = "\\\""
+                case 0x5C: escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                case 0x00..<0x20:
+                    let hex = String(b, radix: 16)
+                    escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    flush(i)
+                    out += bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    i += 3
+                    runStart = i
+                    continue
+                default: escape = nil
+                }
+                if let escape {
+                    flush(i)
+                    out += escape
+                    runStart = i + 1
+                }
+                i += 1
+            }
+            flush(bytes.count)
         }
         out += "\""
     }

@@ -117,22 +117,37 @@ public struct ParticipantListErrors: Error, Sendable, CustomStringConvertible {
 /// Addresses as organizers' spreadsheets hold them: `local@domain.tld`, checked strictly
 /// enough that a typo is caught and no header can be injected (RFC 5321 lengths).
 public enum EmailAddress {
+    /// Checked byte by byte: the local part is ASCII (RFC 5322 atext and dots), domain labels
+    /// are letters, digits and '-' (non-ASCII letters allowed for internationalized domains),
+    /// the top-level domain is at least two letters.
     public static func isValid(_ address: String) -> Bool {
-        guard address.utf8.count <= 254 else { return false }
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return false }
-        let local = parts[0]
-        let domain = parts[1]
-        guard (1...64).contains(local.utf8.count), !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return false }
-        let allowedLocal = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
-        guard local.allSatisfy({ allowedLocal.contains($0) }) else { return false }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter) else { return false }
+        let b = Array(address.utf8)
+        guard b.count <= 254, let at = b.firstIndex(of: 0x40), b[(at + 1)...].firstIndex(of: 0x40) == nil else { return false }
+        let local = b[..<at]
+        guard (1...64).contains(local.count), local.first != 0x2E, local.last != 0x2E else { return false }
+        var previousDot = false
+        for c in local {
+            let isDot = c == 0x2E
+            if isDot && previousDot { return false }
+            previousDot = isDot
+            guard isDot || isAlphanumeric(c) || localSymbols[Int(c)] else { return false }
+        }
+        let domain = b[(at + 1)...]
+        let labels = domain.split(separator: 0x2E, omittingEmptySubsequences: false)
+        guard labels.count >= 2, let tld = labels.last, tld.count >= 2,
+              tld.allSatisfy({ c in (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c >= 0x80 }) else { return false }
         return labels.allSatisfy { label in
-            (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.allSatisfy { $0 == "-" || ($0.isLetter || $0.isNumber) && !$0.isWhitespace }
+            (1...63).contains(label.count) && label.first != 0x2D && label.last != 0x2D
+                && label.allSatisfy { c in isAlphanumeric(c) || c == 0x2D || c >= 0x80 }
         }
     }
+
+    private static func isAlphanumeric(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A)
+    }
+
+    /// The symbols RFC 5322 allows in an unquoted local part, by byte value.
+    private static let localSymbols: [Bool] = (0..<256).map { "!#$%&'*+/=?^_`{|}~-".utf8.contains(UInt8($0)) }
 }
 
 extension String {
