@@ -110,3 +110,17 @@ struct ConfigurationTests {
         #expect { try Configuration.parse(options: [:], environment: environment) } throws: { "\($0)".contains(message) }
     }
 }
+
+@Suite("README")
+struct ReadmeTests {
+    @Test("the survey example in the README passes check")
+    func example() throws {
+        let readme = try String(contentsOf: Binary.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let dir = try Binary.workspace()
+        try String(readme[start.upperBound..<end.lowerBound]).write(toFile: dir + "/readme.yml", atomically: true, encoding: .utf8)
+        let result = try Binary.run(["check", "readme.yml"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+}
