@@ -21,8 +21,8 @@ let package = Package(
         // Storage: SQLite is the only target that imports CSQLite; Store holds the product's SQL.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Store", dependencies: ["SQLite", "Survey", "JSON", "CSystem"]),
-        // Mail: templates and messages (CCurl joins with the SMTP client).
-        .target(name: "Mail", dependencies: ["Survey"]),
+        // Mail: templates, MIME messages, the libcurl SMTP client, the queue's delivery (only target importing CCurl).
+        .target(name: "Mail", dependencies: ["Survey", "Store", "SQLite", "JSON", "CCurl"]),
         // Wiring: configuration, command line, the daemon.
         .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail"]),
         .executableTarget(name: "mitreden", dependencies: ["App"]),
@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Survey", "SQLite"]),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "Survey"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "Survey", "CCurl"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,7 +4,8 @@ import SQLite
 /// The `mitreden` program: parses the command line, runs one command, returns its exit code.
 public enum App {
     static var commands: [Command] {
-        [Commands.serve, Commands.check, Commands.participantsImport, Commands.participantsList]
+        [Commands.serve, Commands.check, Commands.participantsImport, Commands.participantsList,
+         Commands.invite, Commands.remind, Commands.send, Commands.status]
     }
 
     /// Runs with the process's arguments and environment and exits.

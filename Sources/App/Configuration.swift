@@ -1,4 +1,5 @@
 import Foundation
+import Mail
 
 /// Everything the daemon and the commands are configured with: global options, each also an
 /// environment variable (SPEC.md, "Command line"). Parsed and validated by a pure function
@@ -22,6 +23,10 @@ public struct Configuration: Sendable, Equatable {
     public var eventsSecret: String?
     public var eventsAllowPrivate = false
     public var bounceAddress: String?
+    /// A CA bundle for a relay whose certificate comes from a private authority.
+    public var smtpCAFile: String?
+    /// Seconds before the first retry of a deferred message (doubling up to an hour).
+    public var smtpRetrySeconds: Double = 60
 
     /// The database file.
     public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("mitreden.sqlite") }
@@ -102,6 +107,17 @@ public struct Configuration: Sendable, Equatable {
         }
         c.eventsAllowPrivate = env("MITREDEN_EVENTS_ALLOW_PRIVATE") == "1"
         c.bounceAddress = env("MITREDEN_BOUNCE_ADDRESS")
+        if let bounce = c.bounceAddress, !bounce.contains("@") || bounce.contains(" ") {
+            throw ConfigurationError("MITREDEN_BOUNCE_ADDRESS '\(bounce)' must be an address pattern such as bounce+{id}@lkee.de")
+        }
+        c.smtpCAFile = env("MITREDEN_SMTP_CA_FILE")
+        if let v = env("MITREDEN_SMTP_RETRY") {
+            guard let seconds = Double(v), seconds >= 0.1, seconds <= 86400 else { throw ConfigurationError("MITREDEN_SMTP_RETRY '\(v)' must be seconds before the first retry, e.g. 60") }
+            c.smtpRetrySeconds = seconds
+        }
+        if let from = c.smtpFrom, MailAddress(parsing: from) == nil {
+            throw ConfigurationError("MITREDEN_SMTP_FROM '\(from)' must be an address, e.g. 'Bildungsbüro Elbe-Elster <bildung@lkee.de>'")
+        }
         return c
     }
 }

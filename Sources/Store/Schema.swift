@@ -36,6 +36,10 @@ public enum Schema {
 
             -- One row per mail to send: an invitation (sequence 0) or the n-th reminder. The UNIQUE
             -- rule is what makes 'never twice' hold even when invite runs twice at once.
+            -- A row is 'sending' while one process (claimed_by: its pid) has it; 'delivered' only
+            -- after the server accepted it; 'unknown' when the connection broke after the message
+            -- was sent (never resent automatically); 'cancelled' when the person unsubscribed or
+            -- answered before it went out.
             CREATE TABLE mail_queue (
                 id INTEGER PRIMARY KEY,
                 participant_id INTEGER NOT NULL REFERENCES participants(id),
@@ -43,11 +47,15 @@ public enum Schema {
                 kind TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder')),
                 sequence INTEGER NOT NULL DEFAULT 0,
                 status TEXT NOT NULL DEFAULT 'queued'
-                    CHECK (status IN ('queued', 'sending', 'delivered', 'deferred', 'failed', 'unknown')),
+                    CHECK (status IN ('queued', 'sending', 'delivered', 'deferred', 'failed', 'unknown', 'cancelled')),
                 attempts INTEGER NOT NULL DEFAULT 0,
                 next_attempt_at TEXT NOT NULL,
+                claimed_by TEXT,
+                claimed_at TEXT,
+                reply_code INTEGER,
                 last_reply TEXT,
-                message_id TEXT,
+                message_id TEXT NOT NULL,
+                envelope_id TEXT NOT NULL UNIQUE,
                 created_at TEXT NOT NULL,
                 delivered_at TEXT,
                 UNIQUE (participant_id, kind, sequence)

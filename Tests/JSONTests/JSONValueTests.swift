@@ -20,3 +20,22 @@ struct JSONValueTests {
         #expect(JSONValue.array([.double(.nan), .double(.infinity)]).serialized() == "[null,null]")
     }
 }
+
+@Suite("JSON reader")
+struct JSONParserTests {
+    @Test("reads what the writer writes, with escapes and surrogate pairs")
+    func roundTrip() throws {
+        let value = JSONValue.object([("a", .array([.int(-12), .double(0.5), .bool(false), .null])), ("ü \"q\"", .string("line\nbreak 😀"))])
+        #expect(try JSONParser.parse(value.serialized()) == value)
+        #expect(try JSONParser.parse(#""\ud83d\ude00 \u00fc""#) == .string("😀 ü"))
+        #expect(try JSONParser.parse(" 1e3 ") == .double(1000))
+    }
+
+    @Test("refuses what RFC 8259 does not allow, and hostile shapes", arguments: [
+        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "+1", "'a'", "\"\\x\"", "\"a\u{1}\"", "\"\\ud800\"", "{\"a\":1,\"a\":2}",
+        "[1] 2", "tru", "nul", "1e999", String(repeating: "[", count: 100) + String(repeating: "]", count: 100), "{\"a\" 1}",
+    ])
+    func rejects(_ text: String) {
+        #expect(throws: JSONError.self) { try JSONParser.parse(text) }
+    }
+}

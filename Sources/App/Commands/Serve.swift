@@ -33,26 +33,21 @@ extension Commands {
         let config = invocation.configuration
         let daemon = try Daemon(configuration: config)
         daemon.reloadSurveys()
-        Log.event("started", ["data": config.dataDirectory, "surveys": String(daemon.surveyCount)])
-        let stop = DispatchSemaphore(value: 0)
-        let queue = DispatchQueue(label: "signals")
-        var sources: [DispatchSourceSignal] = []
-        for signal in [SIGINT, SIGTERM, SIGHUP] {
-            Glibc.signal(signal, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
-            source.setEventHandler {
-                if signal == SIGHUP {
-                    daemon.reloadSurveys()
-                } else {
-                    Log.event("stopping", ["signal": signal == SIGINT ? "SIGINT" : "SIGTERM"])
-                    stop.signal()
-                }
+        let stop = StopSignal(signals: [SIGINT, SIGTERM, SIGHUP])
+        let stopped = DispatchSemaphore(value: 0)
+        stop.onSignal { signal in
+            if signal == SIGHUP {
+                daemon.reloadSurveys()
+            } else {
+                Log.event("stopping", ["signal": signal == SIGINT ? "SIGINT" : "SIGTERM"])
+                stopped.signal()
             }
-            source.resume()
-            sources.append(source)
         }
-        stop.wait()
-        sources.forEach { $0.cancel() }
+        let mail = MailLoop(daemon: daemon, shouldStop: stop.isSet)
+        mail.start()
+        Log.event("started", ["data": config.dataDirectory, "surveys": String(daemon.surveyCount), "mail": MailSetup.destination(config)])
+        stopped.wait()
+        mail.wait()
         Log.event("stopped")
         return ExitCode.ok
     }
@@ -71,6 +66,9 @@ final class Daemon: @unchecked Sendable {
     }
 
     var surveyCount: Int { lock.withLock { surveys.count } }
+
+    /// The surveys in force now.
+    var currentSurveys: [Survey] { lock.withLock { Array(surveys.values) } }
 
     /// Reads the survey files again. A file that no longer reads keeps its running version.
     func reloadSurveys() {

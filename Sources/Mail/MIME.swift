@@ -1,0 +1,109 @@
+/// Header and body encodings of MIME: RFC 2047 encoded words, RFC 2045 quoted-printable.
+enum MIME {
+    /// Replaces CR, LF and other control characters with spaces, so that no value can end a header.
+    static func singleLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+    }
+
+    static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// A display name: a quoted string when ASCII, else encoded words.
+    static func phrase(_ text: String) -> String {
+        let line = singleLine(text)
+        if isPlainASCII(line) {
+            return "\"" + line.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        return encodedWords(line).joined(separator: " ")
+    }
+
+    /// An unstructured header value (Subject): ASCII as is, otherwise encoded words.
+    static func unstructured(_ text: String) -> String {
+        let line = singleLine(text)
+        return isPlainASCII(line) ? line : encodedWords(line).joined(separator: " ")
+    }
+
+    /// RFC 2047 `=?UTF-8?B?…?=` words of at most 64 characters, never splitting a character.
+    static func encodedWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for scalar in text.unicodeScalars {
+            let bytes = Array(String(scalar).utf8)
+            if chunk.count + bytes.count > 39 {   // 52 base64 characters: a word fits after "Subject: " in 78
+                words.append("=?UTF-8?B?" + base64(chunk) + "?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty || words.isEmpty { words.append("=?UTF-8?B?" + base64(chunk) + "?=") }
+        return words
+    }
+
+    /// Folds a header line at spaces so that lines stay under 78 characters where possible
+    /// (RFC 5322 section 2.2.3); continuation lines start with a space.
+    static func header(_ name: String, _ value: String) -> String {
+        var line = name + ": "
+        var out = ""
+        for (i, word) in value.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+            if i > 0 {
+                if line.utf8.count + 1 + word.utf8.count > 78 && line.utf8.count > name.utf8.count + 2 {
+                    out += line + "\r\n"
+                    line = " "
+                } else {
+                    line += " "
+                }
+            }
+            line += word
+        }
+        return out + line + "\r\n"
+    }
+
+    static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func base64(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            let b0 = bytes[i], b1 = i + 1 < bytes.count ? bytes[i + 1] : 0, b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
+            let n = UInt32(b0) << 16 | UInt32(b1) << 8 | UInt32(b2)
+            out.append(base64Alphabet[Int(n >> 18)])
+            out.append(base64Alphabet[Int(n >> 12 & 63)])
+            out.append(i + 1 < bytes.count ? base64Alphabet[Int(n >> 6 & 63)] : 0x3D)
+            out.append(i + 2 < bytes.count ? base64Alphabet[Int(n & 63)] : 0x3D)
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static let hex = Array("0123456789ABCDEF".utf8)
+
+    /// Quoted-printable (RFC 2045 section 6.7) with CRLF line ends and lines of at most 76 characters.
+    static func quotedPrintable(_ text: String, into out: inout [UInt8]) {
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        for (n, line) in lines.enumerated() {
+            let bytes = Array(line.utf8)
+            var width = 0
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                // One character at a time, so that a soft break never splits its bytes.
+                let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+                let isLast = i + length >= bytes.count
+                var piece: [UInt8] = []
+                for c in bytes[i..<min(i + length, bytes.count)] {
+                    let literal = (c >= 33 && c <= 126 && c != 61) || ((c == 32 || c == 9) && !isLast)
+                    piece += literal ? [c] : [61, hex[Int(c >> 4)], hex[Int(c & 15)]]
+                }
+                if width + piece.count > 75 {
+                    out += [61, 13, 10]
+                    width = 0
+                }
+                out += piece
+                width += piece.count
+                i += length
+            }
+            if n < lines.count - 1 { out += [13, 10] }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import JSON
+import Store
+import Survey
+
+/// Turns a queued mail into a message: the participant's language, the survey's templates,
+/// their personal and unsubscribe links. Templates are loaded once per survey, kind and language.
+public final class MailRenderer {
+    let surveys: [String: Survey]
+    let templatesDirectory: String
+    let baseURL: String
+    let from: MailAddress
+    /// The envelope sender; `{id}` is replaced by the delivery's opaque id (VERP).
+    let bounceAddress: String
+    private var cache: [String: MailTemplate] = [:]
+
+    public init(surveys: [Survey], templatesDirectory: String, baseURL: String, from: MailAddress, bounceAddress: String?) {
+        self.surveys = Dictionary(uniqueKeysWithValues: surveys.map { ($0.id, $0) })
+        self.templatesDirectory = templatesDirectory
+        self.baseURL = baseURL
+        self.from = from
+        self.bounceAddress = bounceAddress ?? "bounce+{id}@\(from.domain)"
+    }
+
+    /// The values a template can use for this mail.
+    public func values(for mail: QueuedMail, survey: Survey, language: String) -> [String: String] {
+        var values = [
+            "name": mail.name ?? "",
+            "survey.title": survey.title.text(language, default: survey.defaultLanguage),
+            "survey.closes": survey.closesText(language),
+            "link": "\(baseURL)/t/\(mail.token)",
+            "unsubscribe_link": "\(baseURL)/u/\(mail.token)",
+        ]
+        if let attributes = try? JSONParser.parse(mail.attributes) {
+            for (key, value) in attributes.stringMembers { values["attributes.\(key)"] = value }
+        }
+        return values
+    }
+
+    /// - Throws: `TemplateError` when the survey or a template is gone or broken.
+    public func render(_ mail: QueuedMail, now: Date = Date()) throws -> Message {
+        guard let survey = surveys[mail.surveyID] else {
+            throw TemplateError(path: mail.surveyID, mark: Mark(line: 1, column: 1), message: "the survey \(mail.surveyID) is not loaded")
+        }
+        let language = mail.language.flatMap { survey.languages.contains($0) ? $0 : nil } ?? survey.defaultLanguage
+        let base = mail.kind == "invitation" ? survey.mail.invitation : survey.mail.reminder
+        let key = "\(survey.id)/\(base)/\(language)"
+        let template: MailTemplate
+        if let cached = cache[key] {
+            template = cached
+        } else {
+            template = try MailTemplate.load(base, language: language, survey: survey, directory: templatesDirectory, neededAt: nil)
+            cache[key] = template
+        }
+        let values = values(for: mail, survey: survey, language: language)
+        let parts = MessageParts(
+            from: from, to: MailAddress(name: mail.name, address: mail.email),
+            subject: template.subject.render(values, escapeHTML: false),
+            text: template.text.render(values, escapeHTML: false),
+            html: template.html?.render(values, escapeHTML: true),
+            messageID: "\(mail.messageID)@\(from.domain)", date: now,
+            unsubscribeURL: values["unsubscribe_link"], autoSubmitted: mail.kind == "reminder",
+            envelopeFrom: bounceAddress.replacingOccurrences(of: "{id}", with: mail.envelopeID))
+        return parts.build()
+    }
+}
+
+extension Survey {
+    /// When the survey closes, written for people reading `language` (empty when it never closes).
+    /// A closing date without a time shows that day.
+    public func closesText(_ language: String) -> String {
+        guard let closes else { return "" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language)
+        formatter.timeZone = timeZone
+        let dateOnly = closes.text.count == 10
+        formatter.dateStyle = .long
+        formatter.timeStyle = dateOnly ? .none : .short
+        return formatter.string(from: dateOnly ? closes.instant.addingTimeInterval(-1) : closes.instant)
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import SQLite
+
+/// A queued mail claimed for sending, with what it is rendered from.
+public struct QueuedMail: Sendable {
+    public var id: Int64
+    public var surveyID: String
+    public var kind: String
+    public var sequence: Int
+    public var attempts: Int
+    public var messageID: String
+    public var envelopeID: String
+    public var email: String
+    public var name: String?
+    public var language: String?
+    /// JSON object of the participant's attributes.
+    public var attributes: String
+    public var token: String
+}
+
+/// How a delivery attempt ended, as the queue records it.
+public enum QueueOutcome: Sendable {
+    case delivered(reply: String)
+    case deferred(reply: String, code: Int?, retryAt: Date)
+    case failed(reply: String, code: Int?)
+    case unknown(reason: String)
+    /// Not attempted (the pool is backing off): back to the queue without counting an attempt.
+    case postponed(until: Date)
+}
+
+/// Counts for `status`.
+public struct MailStatus: Sendable, Equatable {
+    public var participants = 0
+    public var invited = 0
+    public var delivered = 0
+    public var deferred = 0
+    public var failed = 0
+    public var unknown = 0
+    public var unsubscribed = 0
+    public var answered = 0
+    public var remindersDelivered = 0
+
+    /// No participants at all.
+    public static let empty = MailStatus()
+}
+
+extension Database {
+    /// Queues one invitation for each participant of the survey who has none yet and has not
+    /// unsubscribed. Returns how many were queued. Running it again queues nobody twice.
+    public func enqueueInvitations(surveyID: String, now: Date = Date()) throws -> Int {
+        try connection.transaction {
+            try connection.run("""
+                INSERT OR IGNORE INTO mail_queue (participant_id, survey_id, kind, sequence, next_attempt_at, message_id, envelope_id, created_at)
+                SELECT p.id, p.survey_id, 'invitation', 0, ?1, lower(hex(randomblob(16))), lower(hex(randomblob(12))), ?1
+                FROM participants p
+                WHERE p.survey_id = ?2 AND p.email IS NOT NULL AND p.unsubscribed_at IS NULL
+                """, [.text(Database.now(now)), .text(surveyID)])
+            return connection.changes
+        }
+    }
+
+    /// Participants who are due a reminder: invited (invitation delivered), not answered, not
+    /// unsubscribed, no mail of theirs waiting, fewer than `max` reminders so far, and (when
+    /// `after` is given) their last mail delivered at least `after` seconds ago.
+    private static let remindable = """
+        FROM participants p
+        WHERE p.survey_id = ?2 AND p.email IS NOT NULL AND p.answered = 0 AND p.unsubscribed_at IS NULL
+          AND EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation' AND m.status = 'delivered')
+          AND NOT EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.status IN ('queued', 'sending', 'deferred'))
+          AND (SELECT count(*) FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'reminder') < ?3
+          AND (?4 IS NULL OR (SELECT max(m.delivered_at) FROM mail_queue m WHERE m.participant_id = p.id) <= ?4)
+        """
+
+    /// Queues the next reminder for each remindable participant; returns how many.
+    public func enqueueReminders(surveyID: String, max: Int, after: Int?, now: Date = Date()) throws -> Int {
+        try connection.transaction {
+            try connection.run("""
+                INSERT OR IGNORE INTO mail_queue (participant_id, survey_id, kind, sequence, next_attempt_at, message_id, envelope_id, created_at)
+                SELECT p.id, p.survey_id, 'reminder',
+                       (SELECT count(*) FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'reminder') + 1,
+                       ?1, lower(hex(randomblob(16))), lower(hex(randomblob(12))), ?1
+                """ + Database.remindable, reminderArguments(surveyID, max: max, after: after, now: now))
+            return connection.changes
+        }
+    }
+
+    /// How many `enqueueReminders` would queue now.
+    public func countRemindable(surveyID: String, max: Int, after: Int?, now: Date = Date()) throws -> Int {
+        try connection.row("SELECT count(*) AS n " + Database.remindable, reminderArguments(surveyID, max: max, after: after, now: now))?.int("n") ?? 0
+    }
+
+    private func reminderArguments(_ surveyID: String, max: Int, after: Int?, now: Date) -> [SQLValue] {
+        [.text(Database.now(now)), .text(surveyID), .integer(Int64(max)), after.map { .text(Database.now(now.addingTimeInterval(-Double($0)))) } ?? .null]
+    }
+
+    /// How many mails are waiting (queued or deferred), and when the next is due.
+    public func pendingMail() throws -> (count: Int, nextDue: String?) {
+        let row = try connection.row("SELECT count(*) AS n, min(next_attempt_at) AS next FROM mail_queue WHERE status IN ('queued', 'deferred')")
+        return (row?.int("n") ?? 0, row?.text("next"))
+    }
+
+    /// Gives back the mails of processes that died while sending them (their pid is gone), so
+    /// they are sent again. A message the server had accepted before the crash is then sent
+    /// twice: the one window for a duplicate. Returns how many were given back.
+    public func releaseAbandonedClaims(isAlive: (String) -> Bool) throws -> Int {
+        let owners = try connection.rows("SELECT DISTINCT claimed_by FROM mail_queue WHERE status = 'sending'").compactMap { $0.text("claimed_by") }
+        var released = 0
+        for owner in owners where !isAlive(owner) {
+            try connection.run("UPDATE mail_queue SET status = 'queued', claimed_by = NULL, claimed_at = NULL WHERE status = 'sending' AND claimed_by = ?", [.text(owner)])
+            released += connection.changes
+        }
+        return released
+    }
+
+    /// Claims up to `limit` due mails for `owner`: marks them 'sending' and returns them.
+    /// Mails of people who unsubscribed (or, for reminders, answered) are cancelled instead.
+    public func claimDueMail(limit: Int, owner: String, now: Date = Date()) throws -> [QueuedMail] {
+        try connection.transaction {
+            let stamp = Database.now(now)
+            try connection.run("""
+                UPDATE mail_queue SET status = 'cancelled', last_reply = 'not sent: the participant unsubscribed, answered or was purged'
+                WHERE status IN ('queued', 'deferred') AND next_attempt_at <= ?1 AND participant_id IN (
+                    SELECT id FROM participants WHERE unsubscribed_at IS NOT NULL OR email IS NULL
+                       OR (answered = 1 AND mail_queue.kind = 'reminder'))
+                """, [.text(stamp)])
+            let ids = try connection.rows("""
+                UPDATE mail_queue SET status = 'sending', claimed_by = ?2, claimed_at = ?1, attempts = attempts + 1
+                WHERE id IN (SELECT id FROM mail_queue WHERE status IN ('queued', 'deferred') AND next_attempt_at <= ?1
+                             ORDER BY next_attempt_at, id LIMIT ?3)
+                RETURNING id
+                """, [.text(stamp), .text(owner), .integer(Int64(limit))]).compactMap { $0.int("id") }
+            guard !ids.isEmpty else { return [] }
+            return try connection.rows("""
+                SELECT m.id, m.survey_id, m.kind, m.sequence, m.attempts, m.message_id, m.envelope_id,
+                       p.email, p.name, p.language, p.attributes, p.token
+                FROM mail_queue m JOIN participants p ON p.id = m.participant_id
+                WHERE m.id IN (\(ids.map(String.init).joined(separator: ",")))
+                ORDER BY m.next_attempt_at, m.id
+                """).map {
+                QueuedMail(id: Int64($0.int("id")!), surveyID: $0.text("survey_id")!, kind: $0.text("kind")!, sequence: $0.int("sequence")!,
+                           attempts: $0.int("attempts")!, messageID: $0.text("message_id")!, envelopeID: $0.text("envelope_id")!,
+                           email: $0.text("email") ?? "", name: $0.text("name"), language: $0.text("language"),
+                           attributes: $0.text("attributes") ?? "{}", token: $0.text("token") ?? "")
+            }
+        }
+    }
+
+    /// Records outcomes in one transaction (a group commit: one fsync for many messages).
+    public func recordOutcomes(_ outcomes: [(Int64, QueueOutcome)], now: Date = Date()) throws {
+        guard !outcomes.isEmpty else { return }
+        try connection.transaction {
+            let stamp = Database.now(now)
+            let delivered = try connection.prepare("UPDATE mail_queue SET status = 'delivered', delivered_at = ?2, last_reply = ?3, reply_code = ?4, claimed_by = NULL WHERE id = ?1")
+            let deferred = try connection.prepare("UPDATE mail_queue SET status = 'deferred', next_attempt_at = ?2, last_reply = ?3, reply_code = ?4, claimed_by = NULL WHERE id = ?1")
+            let failed = try connection.prepare("UPDATE mail_queue SET status = ?5, last_reply = ?3, reply_code = ?4, claimed_by = NULL, next_attempt_at = ?2 WHERE id = ?1")
+            let postponed = try connection.prepare("UPDATE mail_queue SET status = 'deferred', next_attempt_at = ?2, attempts = max(attempts - 1, 0), claimed_by = NULL WHERE id = ?1")
+            for (id, outcome) in outcomes {
+                switch outcome {
+                case .delivered(let reply):
+                    try delivered.run([.integer(id), .text(stamp), .text(reply), Self.code(reply)])
+                case .deferred(let reply, let code, let retryAt):
+                    try deferred.run([.integer(id), .text(Database.now(retryAt)), .text(reply), code.map { .integer(Int64($0)) } ?? .null])
+                case .failed(let reply, let code):
+                    try failed.run([.integer(id), .text(stamp), .text(reply), code.map { .integer(Int64($0)) } ?? .null, .text("failed")])
+                case .unknown(let reason):
+                    try failed.run([.integer(id), .text(stamp), .text(reason), .null, .text("unknown")])
+                case .postponed(let until):
+                    try postponed.run([.integer(id), .text(Database.now(until))])
+                }
+            }
+        }
+    }
+
+    private static func code(_ reply: String) -> SQLValue {
+        Int(reply.prefix(3)).map { .integer(Int64($0)) } ?? .null
+    }
+
+    /// Counts for `status`; with `attribute`, one entry per value of that attribute.
+    public func mailStatus(surveyID: String, by attribute: String? = nil) throws -> [(String?, MailStatus)] {
+        let group = attribute == nil ? "NULL" : "json_extract(p.attributes, '$.' || ?2)"
+        let rows = try connection.rows("""
+            SELECT \(group) AS value,
+                   count(*) AS participants,
+                   sum(i.status IS NOT NULL) AS invited,
+                   sum(i.status = 'delivered') AS delivered,
+                   sum(i.status IN ('queued', 'sending', 'deferred')) AS deferred,
+                   sum(i.status = 'failed') AS failed,
+                   sum(i.status = 'unknown') AS unknown,
+                   sum(p.unsubscribed_at IS NOT NULL) AS unsubscribed,
+                   sum(p.answered) AS answered,
+                   sum((SELECT count(*) FROM mail_queue r WHERE r.participant_id = p.id AND r.kind = 'reminder' AND r.status = 'delivered')) AS reminders
+            FROM participants p
+            LEFT JOIN mail_queue i ON i.participant_id = p.id AND i.kind = 'invitation'
+            WHERE p.survey_id = ?1
+            GROUP BY value ORDER BY value
+            """, [.text(surveyID)] + (attribute.map { [.text($0)] } ?? []))
+        return rows.map { row in
+            (row.text("value"), MailStatus(participants: row.int("participants") ?? 0, invited: row.int("invited") ?? 0,
+                                            delivered: row.int("delivered") ?? 0, deferred: row.int("deferred") ?? 0,
+                                            failed: row.int("failed") ?? 0, unknown: row.int("unknown") ?? 0,
+                                            unsubscribed: row.int("unsubscribed") ?? 0, answered: row.int("answered") ?? 0,
+                                            remindersDelivered: row.int("reminders") ?? 0))
+        }
+    }
+
+    /// The replies of failed (and unknown) deliveries, most frequent first.
+    public func failureReasons(surveyID: String) throws -> [(reply: String, count: Int)] {
+        try connection.rows("""
+            SELECT coalesce(last_reply, '') AS reply, count(*) AS n FROM mail_queue
+            WHERE survey_id = ? AND status IN ('failed', 'unknown') GROUP BY reply ORDER BY n DESC, reply LIMIT 20
+            """, [.text(surveyID)]).map { ($0.text("reply") ?? "", $0.int("n") ?? 0) }
+    }
+
+    /// Records an unsubscribe by token; true if the token exists.
+    public func unsubscribe(token: String, now: Date = Date()) throws -> Bool {
+        try connection.run("UPDATE participants SET unsubscribed_at = coalesce(unsubscribed_at, ?2) WHERE token = ?1", [.text(token), .text(Database.now(now))])
+        return connection.changes > 0
+    }
+}
+
+extension Database {
+    /// A participant's next mail of `kind` as it would be rendered, for `--dry-run` (nothing is queued).
+    public func previewMail(surveyID: String, kind: String) throws -> QueuedMail? {
+        let condition = kind == "invitation"
+            ? "NOT EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation')"
+            : "p.answered = 0 AND EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation' AND m.status = 'delivered')"
+        guard let row = try connection.row("""
+            SELECT p.email, p.name, p.language, p.attributes, p.token FROM participants p
+            WHERE p.survey_id = ? AND p.email IS NOT NULL AND p.unsubscribed_at IS NULL AND \(condition) ORDER BY p.id LIMIT 1
+            """, [.text(surveyID)]) else { return nil }
+        return QueuedMail(id: 0, surveyID: surveyID, kind: kind, sequence: 0, attempts: 0, messageID: "preview", envelopeID: "preview",
+                          email: row.text("email") ?? "", name: row.text("name"), language: row.text("language"),
+                          attributes: row.text("attributes") ?? "{}", token: row.text("token") ?? "")
+    }
+
+    /// How many participants have no invitation yet and have not unsubscribed.
+    public func countUninvited(surveyID: String) throws -> Int {
+        try connection.row("""
+            SELECT count(*) AS n FROM participants p WHERE p.survey_id = ? AND p.email IS NOT NULL AND p.unsubscribed_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation')
+            """, [.text(surveyID)])?.int("n") ?? 0
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import Glibc
+import Testing
+
+@Suite("Mail delivery to a real SMTP server (aiosmtpd)", .serialized)
+struct MailDeliveryTests {
+    @Test("a whole invitation run: one message per participant, in their language, correct MIME")
+    func invitationRun() throws {
+        let dir = try Binary.workspace()
+        let server = try SMTPServer(directory: dir)
+        try importParticipants(30, into: dir)
+        #expect(try Binary.run(["invite", "jugendcheck-2027"], in: dir).stdout.hasPrefix("queued 30 invitations"))
+        let send = try Binary.run(["send"], in: dir, environment: server.plainEnvironment)
+        #expect(send.status == 0, "\(send.stderr)")
+        #expect(send.stdout.hasPrefix("delivered 30 to the smtp server 127.0.0.1, deferred 0, failed 0"), "\(send.stdout)")
+
+        let messages = server.messages
+        #expect(messages.count == 30)
+        #expect(Set(server.recipients).count == 30, "nobody twice")
+        var messageIDs = Set<String>()
+        for m in messages {
+            let headers = m["headers"] as? [String: String] ?? [:]
+            let rcpt = (m["rcpt"] as? [String])?.first ?? ""
+            let english = rcpt.hasPrefix("person0@") || rcpt.hasPrefix("person10@") || rcpt.hasPrefix("person20@")
+            #expect(headers["Subject"] == (english ? "Your opinion matters: Youth check Elbe-Elster 2027" : "Deine Meinung zählt: Jugendcheck Elbe-Elster 2027"))
+            #expect(headers["From"] == "Bildungsbüro Elbe-Elster <bildung@lkee.example>")
+            #expect(headers["To"]?.hasPrefix("Jörg Müller-") == true && headers["To"]?.hasSuffix("<\(rcpt)>") == true)
+            #expect(headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click")
+            #expect(headers["MIME-Version"] == "1.0" && headers["Date"] != nil)
+            #expect(headers["Auto-Submitted"] == nil, "an invitation is not auto-submitted")
+            // German has invitation.html; English has no .html template, so a text-only mail.
+            #expect(m["content_type"] as? String == (english ? "text/plain" : "multipart/alternative"))
+            #expect((m["defects"] as? [String])?.isEmpty == true)
+            #expect((m["max_line"] as? Int ?? 999) <= 78)
+            let text = m["text"] as? String ?? ""
+            let html = m["html"] as? String ?? ""
+            let link = try #require(text.split(separator: "\n").first { $0.hasPrefix("http://127.0.0.1:8080/t/") })
+            let token = link.dropFirst("http://127.0.0.1:8080/t/".count)
+            #expect(token.count == 24)
+            #expect(headers["List-Unsubscribe"] == "<http://127.0.0.1:8080/u/\(token)>")
+            #expect(english ? html.isEmpty : html.contains("href=\"http://127.0.0.1:8080/t/\(token)\""))
+            #expect(text.contains(english ? "until February 28, 2027" : "bis 28. Februar 2027"), "\(text)")
+            #expect(m["mail_from"] as? String != nil && (m["mail_from"] as! String).hasSuffix("@lkee.example"))
+            messageIDs.insert(headers["Message-ID"] ?? "")
+        }
+        #expect(messageIDs.count == 30)
+
+        let again = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
+        #expect(again.stdout.hasPrefix("queued 0 invitations"), "never twice")
+        let status = try Binary.run(["status", "jugendcheck-2027"], in: dir)
+        #expect(status.stdout.contains("delivered       30"), "\(status.stdout)")
+    }
+
+    @Test("STARTTLS with a self-signed certificate and AUTH; a wrong password defers with the reason")
+    func startTLSAndAuth() throws {
+        let dir = try Binary.workspace()
+        let openssl = try run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                               "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"])
+        #expect(openssl.status == 0, "\(openssl.output)")
+        let server = try SMTPServer(["--tls", dir + "/cert.pem", dir + "/key.pem", "--auth", "bildung:geheim"], directory: dir)
+        try importParticipants(3, into: dir)
+        _ = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
+        var env = server.plainEnvironment
+        env["MITREDEN_SMTP_TLS"] = "require"
+        env["MITREDEN_SMTP_CA_FILE"] = dir + "/cert.pem"
+        env["MITREDEN_SMTP_USER"] = "bildung"
+        env["MITREDEN_SMTP_PASSWORD"] = "falsch"
+        env["MITREDEN_SMTP_RETRY"] = "0.2"
+        let denied = try Binary.run(["send"], in: dir, environment: env)
+        #expect(denied.status == 0)
+        #expect(denied.stdout.contains("delivered 0") && denied.stdout.contains("deferred 3"), "\(denied.stdout)")
+        #expect(server.messages.isEmpty)
+        Thread.sleep(forTimeInterval: 1.0)
+        env["MITREDEN_SMTP_PASSWORD"] = "geheim"
+        let sent = try Binary.run(["send"], in: dir, environment: env)
+        #expect(sent.stdout.hasPrefix("delivered 3"), "\(sent.stdout) \(sent.stderr)")
+        #expect(server.messages.count == 3)
+        #expect(server.messages.allSatisfy { $0["tls"] as? Bool == true && $0["auth"] as? Bool == true })
+    }
+
+    @Test("451 to some recipients defers them; a later run delivers each exactly once")
+    func greylisting() throws {
+        let dir = try Binary.workspace()
+        let server = try SMTPServer(["--defer-first", "grau"], directory: dir)
+        try importParticipants(12, into: dir) { $0 % 3 == 0 ? "grau\($0)@schule.example" : "person\($0)@schule.example" }
+        _ = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
+        var env = server.plainEnvironment
+        env["MITREDEN_SMTP_RETRY"] = "0.3"
+        var runs = 0
+        while server.messages.count < 12 && runs < 15 {
+            _ = try Binary.run(["send"], in: dir, environment: env)
+            runs += 1
+            Thread.sleep(forTimeInterval: 0.4)
+        }
+        #expect(runs > 1, "the greylisted ones needed another run")
+        #expect(server.recipients.sorted() == Set(server.recipients).sorted(), "nobody twice")
+        #expect(Set(server.recipients).count == 12)
+        let status = try Binary.run(["status", "jugendcheck-2027"], in: dir)
+        #expect(status.stdout.contains("delivered       12"), "\(status.stdout)")
+    }
+
+    @Test("550 fails the message and keeps the server's reply for status")
+    func rejected() throws {
+        let dir = try Binary.workspace()
+        let server = try SMTPServer(["--reject", "unbekannt"], directory: dir)
+        try importParticipants(4, into: dir) { $0 == 2 ? "unbekannt@schule.example" : "person\($0)@schule.example" }
+        _ = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
+        let send = try Binary.run(["send"], in: dir, environment: server.plainEnvironment)
+        #expect(send.stdout.hasPrefix("delivered 3 to the smtp server 127.0.0.1, deferred 0, failed 1"), "\(send.stdout)")
+        let status = try Binary.run(["status", "jugendcheck-2027"], in: dir)
+        #expect(status.stdout.contains("failed          1"))
+        #expect(status.stdout.contains("1× 550 5.1.1 <unbekannt@schule.example>: Recipient address rejected: User unknown"), "\(status.stdout)")
+        let again = try Binary.run(["send"], in: dir, environment: server.plainEnvironment)
+        #expect(again.stdout.hasPrefix("delivered 0"), "a failed message is not retried")
+    }
+
+    @Test("a connection dropped after the data is 'unknown' and never resent; dropped before the data is retried")
+    func droppedConnections() throws {
+        let dir = try Binary.workspace()
+        let server = try SMTPServer(["--drop-data", "nachdaten", "--drop-rcpt", "vordaten"], directory: dir)
+        try importParticipants(6, into: dir) { $0 == 1 ? "nachdaten@schule.example" : $0 == 2 ? "vordaten@schule.example" : "person\($0)@schule.example" }
+        _ = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
+        var env = server.plainEnvironment
+        env["MITREDEN_SMTP_RETRY"] = "0.2"
+        env["MITREDEN_SMTP_CONNECTIONS"] = "1"
+        let first = try Binary.run(["send"], in: dir, environment: env)
+        #expect(first.stdout.contains("unknown 1"), "\(first.stdout)")
+        Thread.sleep(forTimeInterval: 1.0)
+        _ = try Binary.run(["send"], in: dir, environment: env)
+        Thread.sleep(forTimeInterval: 1.0)
+        _ = try Binary.run(["send"], in: dir, environment: env)
+        let recipients = server.recipients
+        #expect(!recipients.contains("nachdaten@schule.example"), "the server dropped it without accepting, and it was not sent again")
+        #expect(recipients.filter { $0 == "vordaten@schule.example" }.count == 1, "dropped before the data: retried and delivered once")
+        #expect(recipients.count == 5)
+        let status = try Binary.run(["status", "jugendcheck-2027"], in: dir)
+        #expect(status.stdout.contains("unknown         1"), "\(status.stdout)")
+    }
+
+    @Test("send stopped part way (SIGTERM, then SIGKILL) and run again: nothing lost, nothing doubled but the crash window")
+    func restartPartWay() throws {
+        let dir = try Binary.workspace()
+        let server = try SMTPServer(["--delay", "0.05"], directory: dir)
+        try importParticipants(80, into: dir)
+        _ = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
+        var env = server.plainEnvironment
+        env["MITREDEN_SMTP_CONNECTIONS"] = "2"
+
+        // SIGTERM: the messages in flight are finished and recorded: exactly once.
+        let graceful = try startSend(in: dir, environment: env)
+        Thread.sleep(forTimeInterval: 0.6)
+        kill(graceful.processIdentifier, SIGTERM)
+        graceful.waitUntilExit()
+        let afterTerm = server.recipients.count
+        #expect(afterTerm > 0 && afterTerm < 80, "stopped part way (\(afterTerm) sent)")
+
+        // SIGKILL: messages the server took just before the kill may come again, no more.
+        let killed = try startSend(in: dir, environment: env)
+        Thread.sleep(forTimeInterval: 0.6)
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        let inFlight = try run(["sqlite3", dir + "/data/mitreden.sqlite", "SELECT count(*) FROM mail_queue WHERE status = 'sending'"])
+        let window = Int(inFlight.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        #expect(window >= 0 && window <= 2 * 32)
+
+        let finish = try Binary.run(["send"], in: dir, environment: env)
+        #expect(finish.status == 0)
+        let recipients = server.recipients
+        #expect(Set(recipients).count == 80, "nothing lost")
+        let duplicates = recipients.count - Set(recipients).count
+        #expect(duplicates <= window, "duplicates (\(duplicates)) only among the \(window) messages in flight at the kill")
+        print("restart test: \(afterTerm) sent before SIGTERM, \(window) in flight at SIGKILL, \(duplicates) duplicates")
+    }
+
+    @Test("serve delivers invitations queued while it runs")
+    func serveDelivers() throws {
+        let dir = try Binary.workspace()
+        let server = try SMTPServer(directory: dir)
+        try importParticipants(5, into: dir)
+        let serve = try startProcess(["serve", "--listen", "127.0.0.1:0"], in: dir, environment: server.plainEnvironment)
+        defer { kill(serve.processIdentifier, SIGTERM); serve.waitUntilExit() }
+        _ = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
+        let deadline = Date().addingTimeInterval(15)
+        while server.messages.count < 5 && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        #expect(server.messages.count == 5)
+    }
+
+    func startSend(in dir: String, environment: [String: String]) throws -> Process {
+        try startProcess(["send"], in: dir, environment: environment)
+    }
+
+    func startProcess(_ arguments: [String], in dir: String, environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binary.path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
+
+/// Runs a program and returns its status and combined output.
+func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
