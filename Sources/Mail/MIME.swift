@@ -2,7 +2,8 @@
 enum MIME {
     /// Replaces CR, LF and other control characters with spaces, so that no value can end a header.
     static func singleLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
     }
 
     static func isPlainASCII(_ text: String) -> Bool {
@@ -13,6 +14,7 @@ enum MIME {
     static func phrase(_ text: String) -> String {
         let line = singleLine(text)
         if isPlainASCII(line) {
+            guard line.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C }) else { return "\"" + line + "\"" }
             return "\"" + line.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
         return encodedWords(line).joined(separator: " ")
@@ -43,6 +45,7 @@ enum MIME {
     /// Folds a header line at spaces so that lines stay under 78 characters where possible
     /// (RFC 5322 section 2.2.3); continuation lines start with a space.
     static func header(_ name: String, _ value: String) -> String {
+        if name.utf8.count + 2 + value.utf8.count <= 78 { return name + ": " + value + "\r\n" }
         var line = name + ": "
         var out = ""
         for (i, word) in value.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
@@ -78,32 +81,45 @@ enum MIME {
 
     static let hex = Array("0123456789ABCDEF".utf8)
 
-    /// Quoted-printable (RFC 2045 section 6.7) with CRLF line ends and lines of at most 76 characters.
+    /// Quoted-printable (RFC 2045 section 6.7) with CRLF line ends and lines of at most 76
+    /// characters, in one pass over the UTF-8 bytes. A soft break never splits a character.
     static func quotedPrintable(_ text: String, into out: inout [UInt8]) {
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-        for (n, line) in lines.enumerated() {
-            let bytes = Array(line.utf8)
+        var text = text
+        text.withUTF8 { bytes in
+            out.reserveCapacity(out.count + bytes.count + bytes.count / 8)
             var width = 0
             var i = 0
-            while i < bytes.count {
+            let n = bytes.count
+            while i < n {
                 let b = bytes[i]
-                // One character at a time, so that a soft break never splits its bytes.
-                let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-                let isLast = i + length >= bytes.count
-                var piece: [UInt8] = []
-                for c in bytes[i..<min(i + length, bytes.count)] {
-                    let literal = (c >= 33 && c <= 126 && c != 61) || ((c == 32 || c == 9) && !isLast)
-                    piece += literal ? [c] : [61, hex[Int(c >> 4)], hex[Int(c & 15)]]
+                if b == 0x0A || (b == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A) {
+                    out += [13, 10]
+                    width = 0
+                    i += b == 0x0D ? 2 : 1
+                    continue
                 }
-                if width + piece.count > 75 {
+                let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+                let end = min(i + length, n)
+                let lineEnds = end == n || bytes[end] == 0x0A || (bytes[end] == 0x0D && end + 1 < n && bytes[end + 1] == 0x0A)
+                var pieceWidth = 0
+                for c in bytes[i..<end] {
+                    let literal = (c >= 33 && c <= 126 && c != 61) || ((c == 32 || c == 9) && !lineEnds)
+                    pieceWidth += literal ? 1 : 3
+                }
+                if width + pieceWidth > 75 {
                     out += [61, 13, 10]
                     width = 0
                 }
-                out += piece
-                width += piece.count
-                i += length
+                for c in bytes[i..<end] {
+                    if (c >= 33 && c <= 126 && c != 61) || ((c == 32 || c == 9) && !lineEnds) {
+                        out.append(c)
+                    } else {
+                        out += [61, hex[Int(c >> 4)], hex[Int(c & 15)]]
+                    }
+                }
+                width += pieceWidth
+                i = end
             }
-            if n < lines.count - 1 { out += [13, 10] }
         }
     }
 }

@@ -66,23 +66,33 @@ public final class MailDispatcher {
         }
         if released > 0 { log("mail_claims_released", ["count": String(released), "note": "sent again; a message accepted just before a crash may arrive twice"]) }
 
-        let jobs = WorkQueue<(Int64, Int, Message)>()
+        let jobs = WorkQueue<QueuedMail>()
         let results = WorkQueue<(Int64, Int, DeliveryOutcome?)>()   // nil: not sent, the pool is paused
         let pool = Pool(rate: settings.rate)
         var threads: [Thread] = []
         let done = DispatchGroup()
         for _ in 0..<settings.connections {
             let make = makeTransport
+            let renderer = self.renderer
+            let log = self.log
             done.enter()
             let thread = Thread {
                 let transport = make()
-                while let (id, attempts, message) = jobs.pop() {
+                while let mail = jobs.pop() {
                     if let until = pool.pausedUntil(), until > Date() {
-                        results.push((id, attempts, nil))
+                        results.push((mail.id, mail.attempts, nil))
+                        continue
+                    }
+                    let message: Message
+                    do {
+                        message = try renderer.render(mail)
+                    } catch {
+                        log("mail_not_rendered", ["survey": mail.surveyID, "kind": mail.kind, "error": "\(error)"])
+                        results.push((mail.id, mail.attempts, .deferred(reply: "not sent: \(error)", slowDown: false)))
                         continue
                     }
                     pool.waitForSlot()
-                    results.push((id, attempts, transport.send(message)))
+                    results.push((mail.id, mail.attempts, transport.send(message)))
                 }
                 done.leave()
             }
@@ -93,7 +103,7 @@ public final class MailDispatcher {
         var summary = DispatchSummary()
         var inFlight = 0
         var buffer: [(Int64, QueueOutcome)] = []
-        let window = settings.connections * 32
+        let window = max(256, settings.connections * 128)   // claimed, not yet sent: returned to the queue on stop
         var exhausted = false
         defer {
             jobs.close()
@@ -103,25 +113,19 @@ public final class MailDispatcher {
             if !exhausted && !shouldStop() && inFlight < window / 2 {
                 let claimed = try database.claimDueMail(limit: window - inFlight, owner: owner)
                 if claimed.isEmpty { exhausted = true }
-                for mail in claimed {
-                    do {
-                        jobs.push((mail.id, mail.attempts, try renderer.render(mail)))
-                        inFlight += 1
-                    } catch {
-                        log("mail_not_rendered", ["survey": mail.surveyID, "kind": mail.kind, "error": "\(error)"])
-                        buffer.append((mail.id, .deferred(reply: "not sent: \(error)", code: nil, retryAt: Date().addingTimeInterval(settings.backoff(afterAttempts: mail.attempts)))))
-                        summary.deferred += 1
-                    }
-                }
+                for mail in claimed { jobs.push(mail) }
+                inFlight += claimed.count
             }
             if shouldStop() {
-                for (id, _, _) in jobs.drain() { buffer.append((id, .postponed(until: Date()))); inFlight -= 1 }
+                for mail in jobs.drain() { buffer.append((mail.id, .postponed(until: Date()))); inFlight -= 1 }
             }
             if inFlight == 0 && (exhausted || shouldStop()) { break }
             if let (id, attempts, outcome) = results.pop(timeout: 0.05) {
+                // Group commit: gather what arrives within 10 ms, then one transaction (one fsync).
                 inFlight -= 1
                 buffer.append((id, record(outcome, attempts: attempts, pool: pool, summary: &summary)))
-                while buffer.count < 256, let more = results.pop(timeout: 0) {
+                let deadline = Date().addingTimeInterval(0.01)
+                while buffer.count < 512, inFlight > 0, let more = results.pop(timeout: max(deadline.timeIntervalSinceNow, 0)) {
                     inFlight -= 1
                     buffer.append((more.0, record(more.2, attempts: more.1, pool: pool, summary: &summary)))
                 }

@@ -4,22 +4,31 @@ import Store
 import Survey
 
 /// Turns a queued mail into a message: the participant's language, the survey's templates,
-/// their personal and unsubscribe links. Templates are loaded once per survey, kind and language.
-public final class MailRenderer {
+/// their personal and unsubscribe links. Templates and the closing date are prepared once per
+/// survey, kind and language; the worker threads share one renderer.
+public final class MailRenderer: @unchecked Sendable {
     let surveys: [String: Survey]
     let templatesDirectory: String
     let baseURL: String
     let from: MailAddress
-    /// The envelope sender; `{id}` is replaced by the delivery's opaque id (VERP).
-    let bounceAddress: String
-    private var cache: [String: MailTemplate] = [:]
+    /// The envelope sender around the delivery's opaque id (VERP): `bounce+` and `@lkee.de`;
+    /// no suffix when the configured address has no `{id}` and is used as it is.
+    let bounce: (prefix: String, suffix: String?)
+    private let lock = NSLock()
+    private var templates: [String: MailTemplate] = [:]
+    private var closing: [String: String] = [:]
 
     public init(surveys: [Survey], templatesDirectory: String, baseURL: String, from: MailAddress, bounceAddress: String?) {
         self.surveys = Dictionary(uniqueKeysWithValues: surveys.map { ($0.id, $0) })
         self.templatesDirectory = templatesDirectory
         self.baseURL = baseURL
         self.from = from
-        self.bounceAddress = bounceAddress ?? "bounce+{id}@\(from.domain)"
+        let pattern = bounceAddress ?? "bounce+{id}@\(from.domain)"
+        if let range = pattern.range(of: "{id}") {
+            bounce = (String(pattern[..<range.lowerBound]), String(pattern[range.upperBound...]))
+        } else {
+            bounce = (pattern, nil)
+        }
     }
 
     /// The values a template can use for this mail.
@@ -27,7 +36,7 @@ public final class MailRenderer {
         var values = [
             "name": mail.name ?? "",
             "survey.title": survey.title.text(language, default: survey.defaultLanguage),
-            "survey.closes": survey.closesText(language),
+            "survey.closes": closesText(survey, language),
             "link": "\(baseURL)/t/\(mail.token)",
             "unsubscribe_link": "\(baseURL)/u/\(mail.token)",
         ]
@@ -45,12 +54,11 @@ public final class MailRenderer {
         let language = mail.language.flatMap { survey.languages.contains($0) ? $0 : nil } ?? survey.defaultLanguage
         let base = mail.kind == "invitation" ? survey.mail.invitation : survey.mail.reminder
         let key = "\(survey.id)/\(base)/\(language)"
-        let template: MailTemplate
-        if let cached = cache[key] {
-            template = cached
-        } else {
-            template = try MailTemplate.load(base, language: language, survey: survey, directory: templatesDirectory, neededAt: nil)
-            cache[key] = template
+        let template: MailTemplate = try lock.withLock {
+            if let cached = templates[key] { return cached }
+            let loaded = try MailTemplate.load(base, language: language, survey: survey, directory: templatesDirectory, neededAt: nil)
+            templates[key] = loaded
+            return loaded
         }
         let values = values(for: mail, survey: survey, language: language)
         let parts = MessageParts(
@@ -60,8 +68,21 @@ public final class MailRenderer {
             html: template.html?.render(values, escapeHTML: true),
             messageID: "\(mail.messageID)@\(from.domain)", date: now,
             unsubscribeURL: values["unsubscribe_link"], autoSubmitted: mail.kind == "reminder",
-            envelopeFrom: bounceAddress.replacingOccurrences(of: "{id}", with: mail.envelopeID))
+            envelopeFrom: bounce.suffix.map { bounce.prefix + mail.envelopeID + $0 } ?? bounce.prefix)
         return parts.build()
+    }
+}
+
+extension MailRenderer {
+    /// `Survey.closesText`, formatted once per survey and language (a DateFormatter is costly).
+    func closesText(_ survey: Survey, _ language: String) -> String {
+        lock.withLock {
+            let key = survey.id + "/" + language
+            if let text = closing[key] { return text }
+            let text = survey.closesText(language)
+            closing[key] = text
+            return text
+        }
     }
 }
 

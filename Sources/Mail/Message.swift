@@ -80,7 +80,8 @@ public struct MessageParts: Sendable {
         gmtime_r(&t, &parts)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return days[Int(parts.tm_wday)] + ", " + String(format: "%02d ", parts.tm_mday) + months[Int(parts.tm_mon)]
-            + String(format: " %04d %02d:%02d:%02d +0000", parts.tm_year + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
     }
 }

@@ -131,10 +131,12 @@ public final class SMTPConnection {
         return n
     }
 
-    fileprivate func reply(_ line: String) {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !trimmed.isEmpty { replies.append(trimmed) }
-        if replies.count > 50 { replies.removeFirst(replies.count - 50) }
+    fileprivate func reply(_ bytes: UnsafeRawBufferPointer) {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D || bytes[end - 1] == 0x20 { end -= 1 }
+        guard end > 0 else { return }
+        if replies.count >= 50 { replies.removeFirst(25) }
+        replies.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<end]), as: UTF8.self))
     }
 }
 
@@ -145,7 +147,6 @@ private func smtpRead(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ cou
 
 private func smtpReply(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
     guard let data, let context else { return 0 }
-    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-    Unmanaged<SMTPConnection>.fromOpaque(context).takeUnretainedValue().reply(line)
+    Unmanaged<SMTPConnection>.fromOpaque(context).takeUnretainedValue().reply(UnsafeRawBufferPointer(start: data, count: size * count))
     return size * count
 }

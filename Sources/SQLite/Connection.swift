@@ -4,6 +4,8 @@ import CSQLite
 /// `deinit`. Not shared between threads: open one connection per thread.
 public final class Connection {
     let handle: OpaquePointer
+    /// Statements of `run`, `rows` and `row`, prepared once per SQL text.
+    private var statements: [String: Statement] = [:]
     /// The file this connection opened.
     public let path: String
 
@@ -29,6 +31,7 @@ public final class Connection {
     }
 
     deinit {
+        statements.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -53,20 +56,28 @@ public final class Connection {
     /// Runs `sql` with `values` bound to its `?` parameters.
     /// - Throws: `SQLiteError`.
     public func run(_ sql: String, _ values: [SQLValue] = []) throws {
+        try cached(sql).run(values)
+    }
+
+    /// The prepared statement for `sql`, kept for the next call with the same text.
+    /// - Throws: `SQLiteError`.
+    public func cached(_ sql: String) throws -> Statement {
+        if let statement = statements[sql] { return statement }
         let statement = try prepare(sql)
-        try statement.run(values)
+        if statements.count < 256 { statements[sql] = statement }
+        return statement
     }
 
     /// All rows of a query.
     /// - Throws: `SQLiteError`.
     public func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [Row] {
-        try prepare(sql).rows(values)
+        try cached(sql).rows(values)
     }
 
     /// The first row of a query, if any.
     /// - Throws: `SQLiteError`.
     public func row(_ sql: String, _ values: [SQLValue] = []) throws -> Row? {
-        try prepare(sql).rows(values).first
+        try cached(sql).rows(values).first
     }
 
     /// Runs `body` in an immediate transaction (the write lock is taken at the start, so it

@@ -57,7 +57,12 @@ public final class Statement {
     public func rows(_ values: [SQLValue] = []) throws -> [Row] {
         try bind(values)
         var result: [Row] = []
-        while try step() { result.append(currentRow()) }
+        do {
+            while try step() { result.append(currentRow()) }
+        } catch {
+            sqlite3_reset(handle)
+            throw error
+        }
         return result
     }
 
@@ -89,14 +94,11 @@ public final class Statement {
         }
     }
 
+    /// The column names, read once.
+    lazy var columnNames: [String] = (0..<columnCount).map { String(cString: sqlite3_column_name(handle, Int32($0))) }
+
     func currentRow() -> Row {
-        var names: [String] = []
-        var values: [SQLValue] = []
-        for i in 0..<columnCount {
-            names.append(String(cString: sqlite3_column_name(handle, Int32(i))))
-            values.append(value(i))
-        }
-        return Row(names: names, values: values)
+        Row(names: columnNames, values: (0..<columnNames.count).map(value))
     }
 }
 

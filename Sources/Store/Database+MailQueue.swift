@@ -117,18 +117,26 @@ extension Database {
     public func claimDueMail(limit: Int, owner: String, now: Date = Date()) throws -> [QueuedMail] {
         try connection.transaction {
             let stamp = Database.now(now)
-            try connection.run("""
-                UPDATE mail_queue SET status = 'cancelled', last_reply = 'not sent: the participant unsubscribed, answered or was purged'
-                WHERE status IN ('queued', 'deferred') AND next_attempt_at <= ?1 AND participant_id IN (
-                    SELECT id FROM participants WHERE unsubscribed_at IS NOT NULL OR email IS NULL
-                       OR (answered = 1 AND mail_queue.kind = 'reminder'))
-                """, [.text(stamp)])
-            let ids = try connection.rows("""
-                UPDATE mail_queue SET status = 'sending', claimed_by = ?2, claimed_at = ?1, attempts = attempts + 1
-                WHERE id IN (SELECT id FROM mail_queue WHERE status IN ('queued', 'deferred') AND next_attempt_at <= ?1
-                             ORDER BY next_attempt_at, id LIMIT ?3)
-                RETURNING id
-                """, [.text(stamp), .text(owner), .integer(Int64(limit))]).compactMap { $0.int("id") }
+            let due = try connection.rows("""
+                SELECT m.id, (p.unsubscribed_at IS NOT NULL OR p.email IS NULL OR (p.answered = 1 AND m.kind = 'reminder')) AS cancel
+                FROM mail_queue m JOIN participants p ON p.id = m.participant_id
+                WHERE m.status IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
+                ORDER BY m.next_attempt_at, m.id LIMIT ?2
+                """, [.text(stamp), .integer(Int64(limit))])
+            let cancelled = due.filter { $0.int("cancel") == 1 }.compactMap { $0.int("id") }
+            let ids = due.filter { $0.int("cancel") != 1 }.compactMap { $0.int("id") }
+            if !cancelled.isEmpty {
+                try connection.run("""
+                    UPDATE mail_queue SET status = 'cancelled', last_reply = 'not sent: the participant unsubscribed, answered or was purged'
+                    WHERE id IN (\(cancelled.map(String.init).joined(separator: ",")))
+                    """)
+            }
+            if !ids.isEmpty {
+                try connection.run("""
+                    UPDATE mail_queue SET status = 'sending', claimed_by = ?2, claimed_at = ?1, attempts = attempts + 1
+                    WHERE id IN (\(ids.map(String.init).joined(separator: ",")))
+                    """, [.text(stamp), .text(owner)])
+            }
             guard !ids.isEmpty else { return [] }
             return try connection.rows("""
                 SELECT m.id, m.survey_id, m.kind, m.sequence, m.attempts, m.message_id, m.envelope_id,
