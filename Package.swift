@@ -23,8 +23,12 @@ let package = Package(
         .target(name: "Store", dependencies: ["SQLite", "Survey", "JSON", "CSystem"]),
         // Mail: templates, MIME messages, the libcurl SMTP client, the queue's delivery (only target importing CCurl).
         .target(name: "Mail", dependencies: ["Survey", "Store", "SQLite", "JSON", "CCurl"]),
+        // HTTP/1.1 of our own; knows nothing of surveys.
+        .target(name: "HTTP", dependencies: ["CSystem"]),
+        // Pages, form handling, the webhook, the organizers' API.
+        .target(name: "Web", dependencies: ["HTTP", "Store", "Survey", "Mail"]),
         // Wiring: configuration, command line, the daemon.
-        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail"]),
+        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web"]),
         .executableTarget(name: "mitreden", dependencies: ["App"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -33,6 +37,7 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Survey", "SQLite"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "Survey", "CCurl"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
     ],
     swiftLanguageModes: [.v6]

@@ -249,3 +249,24 @@ extension Database {
             """, [.text(surveyID)])?.int("n") ?? 0
     }
 }
+
+/// What the unsubscribe page needs to know about the holder of a link.
+public struct LinkHolder: Sendable {
+    public var surveyID: String
+    public var language: String?
+    public var unsubscribed: Bool
+}
+
+extension Database {
+    /// The participant a personal link belongs to, if any.
+    public func linkHolder(token: String) throws -> LinkHolder? {
+        try connection.row("SELECT survey_id, language, unsubscribed_at FROM participants WHERE token = ?", [.text(token)]).map {
+            LinkHolder(surveyID: $0.text("survey_id") ?? "", language: $0.text("language"), unsubscribed: $0.text("unsubscribed_at") != nil)
+        }
+    }
+
+    /// Whether the database answers.
+    public func isHealthy() -> Bool {
+        (try? connection.row("SELECT 1 AS one")?.int("one")) == 1
+    }
+}

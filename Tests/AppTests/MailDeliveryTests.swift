@@ -177,7 +177,7 @@ struct MailDeliveryTests {
         let dir = try Binary.workspace()
         let server = try SMTPServer(directory: dir)
         try importParticipants(5, into: dir)
-        let serve = try startProcess(["serve", "--listen", "127.0.0.1:0"], in: dir, environment: server.plainEnvironment)
+        let (serve, _) = try startServe(in: dir, environment: server.plainEnvironment)
         defer { kill(serve.processIdentifier, SIGTERM); serve.waitUntilExit() }
         _ = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
         let deadline = Date().addingTimeInterval(15)

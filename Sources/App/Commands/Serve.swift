@@ -3,6 +3,8 @@ import Foundation
 import Glibc
 import Store
 import Survey
+import HTTP
+import Web
 
 extension Commands {
     static let serve = Command(
@@ -43,10 +45,20 @@ extension Commands {
                 stopped.signal()
             }
         }
+        let web = WebApp(pool: DatabasePool(directory: config.dataDirectory), surveys: { daemon.surveysByID })
+        let server = Server(host: config.listenHost, port: config.listenPort) { request in web.respond(request) }
+        let port: UInt16
+        do {
+            port = try server.start()
+        } catch let error as ServerError {
+            throw InputError("mitreden: error: \(error.message) (--listen, MITREDEN_LISTEN)")
+        }
         let mail = MailLoop(daemon: daemon, shouldStop: stop.isSet)
         mail.start()
-        Log.event("started", ["data": config.dataDirectory, "surveys": String(daemon.surveyCount), "mail": MailSetup.destination(config)])
+        Log.event("started", ["listen": "\(config.listenHost):\(port)", "data": config.dataDirectory,
+                              "surveys": String(daemon.surveyCount), "mail": MailSetup.destination(config)])
         stopped.wait()
+        server.stop()
         mail.wait()
         Log.event("stopped")
         return ExitCode.ok
@@ -69,6 +81,8 @@ final class Daemon: @unchecked Sendable {
 
     /// The surveys in force now.
     var currentSurveys: [Survey] { lock.withLock { Array(surveys.values) } }
+
+    var surveysByID: [String: Survey] { lock.withLock { surveys } }
 
     /// Reads the survey files again. A file that no longer reads keeps its running version.
     func reloadSurveys() {

@@ -1,0 +1,83 @@
+/// An HTTP request as the server read it (RFC 9112).
+public struct Request: Sendable {
+    public var method: String
+    /// The path, percent-decoding left to the router (so `%2F` cannot become a separator).
+    public var path: String
+    /// The raw query string, without '?'.
+    public var query: String
+    public var version: String
+    /// Header fields in order; names lower-cased.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// The peer's address, for logs and metrics only.
+    public var peer: String = ""
+
+    public init(method: String, path: String, query: String = "", version: String = "HTTP/1.1",
+                headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.version = version
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header (name in any case).
+    public func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.name == lower }?.value
+    }
+
+    /// Whether the connection stays open after this request.
+    public var keepAlive: Bool {
+        let connection = header("connection")?.lowercased() ?? ""
+        return version == "HTTP/1.1" ? !connection.contains("close") : connection.contains("keep-alive")
+    }
+
+    /// The query's parameters, decoded (`application/x-www-form-urlencoded` rules).
+    public var queryItems: [(String, String)] { FormData.decode(Array(query.utf8)) }
+
+    /// The first query parameter called `name`.
+    public func queryItem(_ name: String) -> String? { queryItems.first { $0.0 == name }?.1 }
+}
+
+/// `application/x-www-form-urlencoded` (WHATWG URL standard): `+` is a space, `%XX` a byte.
+public enum FormData {
+    /// The pairs in order; invalid percent escapes are kept as they are, invalid UTF-8 is replaced.
+    public static func decode(_ bytes: [UInt8]) -> [(String, String)] {
+        guard !bytes.isEmpty else { return [] }
+        return bytes.split(separator: 0x26, omittingEmptySubsequences: true).map { pair in
+            if let eq = pair.firstIndex(of: 0x3D) {
+                return (unescape(pair[pair.startIndex..<eq]), unescape(pair[(eq + 1)...]))
+            }
+            return (unescape(pair[...]), "")
+        }
+    }
+
+    static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x37
+        case 0x61...0x66: return b - 0x57
+        default: return nil
+        }
+    }
+
+    /// Percent-decodes; `+` becomes a space.
+    public static func unescape(_ bytes: ArraySlice<UInt8>, plusIsSpace: Bool = true) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b == 0x25, i + 2 < bytes.endIndex, let h = hexValue(bytes[i + 1]), let l = hexValue(bytes[i + 2]) {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(b == 0x2B && plusIsSpace ? 0x20 : b)
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,75 @@
+import HTTP
+import Mail
+import Store
+import Survey
+
+/// `GET /u/{token}`: a page with one button. `POST /u/{token}`: unsubscribes; mail clients
+/// send it for RFC 8058 one-click unsubscribe (`List-Unsubscribe=One-Click`). No more mail goes
+/// to that person for that survey.
+struct Unsubscribe {
+    let pool: DatabasePool
+    let surveys: @Sendable () -> [String: Survey]
+
+    /// The page texts in German and English; other languages read the English ones.
+    static let texts: [String: [String: String]] = [
+        "de": ["title": "Keine E-Mails mehr?", "ask": "Du bekommst dann keine Einladungen und Erinnerungen mehr zur Umfrage „%@“.",
+               "button": "Keine E-Mails mehr", "done": "Erledigt: Du bekommst keine E-Mails mehr zur Umfrage „%@“.",
+               "already": "Du bist bereits abgemeldet: Zur Umfrage „%@“ bekommst du keine E-Mails mehr.",
+               "unknown": "Dieser Link ist nicht gültig.", "unknownText": "Bitte prüfe, ob du den ganzen Link aus der E-Mail geöffnet hast.",
+               "doneTitle": "Abgemeldet"],
+        "en": ["title": "No more emails?", "ask": "You will no longer receive invitations or reminders for the survey “%@”.",
+               "button": "No more emails", "done": "Done: you will no longer receive emails about the survey “%@”.",
+               "already": "You have already unsubscribed: you will receive no more emails about the survey “%@”.",
+               "unknown": "This link is not valid.", "unknownText": "Please check that you opened the whole link from the email.",
+               "doneTitle": "Unsubscribed"],
+    ]
+
+    static func text(_ key: String, _ language: String, _ value: String = "") -> String {
+        let table = texts[language] ?? texts["en"]!
+        return Template.escapeHTML(table[key]!.replacingOccurrences(of: "%@", with: value))
+    }
+
+    func respond(_ request: Request, token: String, post: Bool) -> Response {
+        do {
+            guard Token.isWellFormed(Substring(token)), let holder = try pool.with({ try $0.linkHolder(token: token) }),
+                  let survey = surveys()[holder.surveyID] else {
+                let language = request.queryItem("lang").flatMap { Self.texts[$0] != nil ? $0 : nil } ?? "de"
+                return Page(language: language, title: Self.text("unknown", language),
+                            body: "<h1>\(Self.text("unknown", language))</h1>\n<p>\(Self.text("unknownText", language))</p>", status: 404).response()
+            }
+            let language = request.queryItem("lang").flatMap { survey.languages.contains($0) ? $0 : nil }
+                ?? holder.language.flatMap { survey.languages.contains($0) ? $0 : nil } ?? survey.defaultLanguage
+            let title = survey.title.text(language, default: survey.defaultLanguage)
+            if post {
+                _ = try pool.with { try $0.unsubscribe(token: token) }
+                return Page(language: language, title: Self.text("doneTitle", language),
+                            body: "<h1>\(Self.text("doneTitle", language))</h1>\n<p role=\"status\">\(Self.text("done", language, title))</p>").response()
+            }
+            if holder.unsubscribed {
+                return Page(language: language, title: Self.text("doneTitle", language),
+                            body: "<h1>\(Self.text("doneTitle", language))</h1>\n<p>\(Self.text("already", language, title))</p>").response()
+            }
+            let others = survey.languages.filter { $0 != language }.map {
+                "<a href=\"/u/\(token)?lang=\($0)\" hreflang=\"\($0)\" lang=\"\($0)\">\(LanguageNames.name($0))</a>"
+            }
+            var body = """
+            <h1>\(Self.text("title", language))</h1>
+            <p>\(Self.text("ask", language, title))</p>
+            <form method="post" action="/u/\(token)?lang=\(language)">
+            <button type="submit">\(Self.text("button", language))</button>
+            </form>
+            """
+            if !others.isEmpty { body += "\n<nav aria-label=\"Language\">\(others.joined(separator: " · "))</nav>" }
+            return Page(language: language, title: Self.text("title", language), body: body).response()
+        } catch {
+            return .text(503, "the database does not answer; please try again in a minute")
+        }
+    }
+}
+
+/// Language names in their own language, for language switches.
+enum LanguageNames {
+    static func name(_ code: String) -> String {
+        ["de": "Deutsch", "en": "English", "uk": "Українська", "ar": "العربية", "tr": "Türkçe", "pl": "Polski", "ru": "Русский", "fr": "Français"][code] ?? code
+    }
+}

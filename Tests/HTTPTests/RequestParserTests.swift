@@ -1,0 +1,112 @@
+import Testing
+@testable import HTTP
+
+func parse(_ text: String) -> RequestParser.Result { RequestParser().parse(Array(text.utf8)[...]) }
+
+@Suite("HTTP request parser (RFC 9112)")
+struct RequestParserTests {
+    @Test("a request with a Content-Length body, query and headers")
+    func simple() throws {
+        let text = "POST /u/abc?lang=en HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nX-A:  b \r\n\r\nhelloGET"
+        guard case .request(let r, let consumed) = parse(text) else {
+            Issue.record("not parsed"); return
+        }
+        #expect(r.method == "POST" && r.path == "/u/abc" && r.query == "lang=en" && r.body == Array("hello".utf8))
+        #expect(r.header("X-A") == "b" && r.queryItem("lang") == "en")
+        #expect(consumed == text.utf8.count - 3, "the next request's bytes (GET) stay in the buffer")
+    }
+
+    @Test("chunked bodies with extensions and trailers")
+    func chunked() {
+        guard case .request(let r, _) = parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nT: v\r\n\r\n") else {
+            Issue.record("not parsed"); return
+        }
+        #expect(String(decoding: r.body, as: UTF8.self) == "hello world")
+    }
+
+    @Test("incomplete input waits for more", arguments: [
+        "GET / HTTP/1.1\r\nHost: x\r\n", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+    ])
+    func incomplete(_ text: String) {
+        guard case .incomplete = parse(text) else { Issue.record("\(parse(text))"); return }
+    }
+
+    static let hostile: [(String, Int)] = [
+        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 4\r\n\r\nabcd", 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\nabc", 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0x10\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n", 413),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n200000\r\n", 413),
+        ("GET / HTTP/1.1\r\nHost: x\r\nX-A: b\r\n  folded\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: x\r\nX-A : b\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: x\r\nX-A: b\u{1}c\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: x\r\nX-A: b\rc\r\n\r\n", 400),
+        ("GET / HTTP/1.1\nHost: x\n\n", 400),
+        ("GET / HTTP/1.1\r\nHost: x\r\nX-\u{0}: b\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+        ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+        ("GET / FTP/1.0\r\nHost: x\r\n\r\n", 400),
+        ("GET http://evil/ HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("GET /a b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("GET /ä HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("GET /#frag HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: x\r\nX: " + String(repeating: "a", count: 17000) + "\r\n\r\n", 431),
+        ("\r\n\r\n", 400),
+    ]
+
+    @Test("broken and hostile requests are refused with the right status", arguments: hostile)
+    func refused(_ text: String, _ status: Int) {
+        guard case .refused(let got, _) = parse(text) else { Issue.record("accepted: \(parse(text))"); return }
+        #expect(got == status)
+    }
+
+    @Test("a header block over 16 KiB without its end is refused before it is complete")
+    func hugeHeaderStreaming() {
+        guard case .refused(431, _) = parse("GET / HTTP/1.1\r\nHost: x\r\nX: " + String(repeating: "a", count: 17000)) else { Issue.record("not refused"); return }
+    }
+
+    @Test("form decoding: '+' is a space, percent escapes are bytes, bad escapes stay")
+    func form() {
+        let pairs = FormData.decode(Array("a=1+2&b=%C3%A4%2B&c&d=%zz&a=3".utf8))
+        #expect(pairs.map(\.0) == ["a", "b", "c", "d", "a"])
+        #expect(pairs.map(\.1) == ["1 2", "ä+", "", "%zz", "3"])
+    }
+}
+
+@Suite("Router")
+struct RouterTests {
+    var router: Router {
+        var r = Router()
+        r.add(["GET"], "/u/:token") { _, p in .text(200, "u " + p["token"]!) }
+        r.add(["POST"], "/u/:token") { _, p in .text(200, "post " + p["token"]!) }
+        return r
+    }
+
+    @Test("parameters are decoded after splitting; an encoded slash stays inside its segment")
+    func parameters() {
+        #expect(router.respond(Request(method: "GET", path: "/u/ab%2Fc")).body == Array("u ab/c\n".utf8))
+        #expect(router.respond(Request(method: "GET", path: "/u/../api")).status == 404)
+        #expect(router.respond(Request(method: "GET", path: "/u/")).status == 404)
+    }
+
+    @Test("a known path with another method is 405 with Allow; HEAD uses GET")
+    func methods() {
+        let response = router.respond(Request(method: "DELETE", path: "/u/x"))
+        #expect(response.status == 405)
+        #expect(response.headers.contains { $0.0 == "Allow" && $0.1 == "GET, POST, HEAD" })
+        #expect(router.respond(Request(method: "HEAD", path: "/u/x")).status == 200)
+    }
+}
