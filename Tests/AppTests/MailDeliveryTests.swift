@@ -215,3 +215,62 @@ func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+@Suite("Reminders and the rate cap (real daemon, aiosmtpd)", .serialized)
+struct ReminderTests {
+    @Test("serve reminds those who have not answered after 'reminders.after', at most 'max' times, auto-submitted")
+    func automaticReminders() throws {
+        let dir = try Binary.workspace()
+        let server = try SMTPServer(directory: dir)
+        try importParticipants(4, into: dir)
+        _ = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
+        _ = try Binary.run(["send"], in: dir, environment: server.plainEnvironment)
+        #expect(server.messages.count == 4)
+        let db = dir + "/data/mitreden.sqlite"
+        // person1 answered, person2 unsubscribed; the invitations went out 8 days ago (after: 7d).
+        _ = try run(["sqlite3", db, """
+            UPDATE participants SET answered = 1 WHERE email = 'person1@schule.example';
+            UPDATE participants SET unsubscribed_at = '2026-01-01T00:00:00Z' WHERE email = 'person2@schule.example';
+            UPDATE mail_queue SET delivered_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days');
+            """])
+        let (serve, _) = try startServe(in: dir, environment: server.plainEnvironment)
+        defer { kill(serve.processIdentifier, SIGKILL); serve.waitUntilExit() }
+        let deadline = Date().addingTimeInterval(15)
+        while server.messages.count < 6 && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        let reminders = server.messages.dropFirst(4)
+        #expect(reminders.count == 2)
+        #expect(Set(reminders.flatMap { $0["rcpt"] as? [String] ?? [] }) == ["person0@schule.example", "person3@schule.example"])
+        for reminder in reminders {
+            let headers = reminder["headers"] as? [String: String] ?? [:]
+            #expect(headers["Auto-Submitted"] == "auto-generated")
+            #expect(headers["Subject"]?.hasPrefix("Reminder:") == true || headers["Subject"]?.hasPrefix("Erinnerung:") == true)
+        }
+        // The reminder was just delivered: the next one only after another 7 days (max is 2).
+        Thread.sleep(forTimeInterval: 3)
+        #expect(server.messages.count == 6)
+        _ = try run(["sqlite3", db, "UPDATE mail_queue SET delivered_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days')"])
+        let second = Date().addingTimeInterval(15)
+        while server.messages.count < 8 && Date() < second { Thread.sleep(forTimeInterval: 0.2) }
+        _ = try run(["sqlite3", db, "UPDATE mail_queue SET delivered_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days')"])
+        Thread.sleep(forTimeInterval: 3)
+        #expect(server.messages.count == 8, "two reminders each, then no more (reminders.max = 2)")
+        let byKommune = try Binary.run(["status", "jugendcheck-2027", "--by", "kommune"], in: dir)
+        #expect(byKommune.stdout.contains("Finsterwalde") && byKommune.stdout.contains("<5"), "\(byKommune.stdout)")
+    }
+
+    @Test("MITREDEN_SMTP_RATE caps messages per second across connections")
+    func rateCap() throws {
+        let dir = try Binary.workspace()
+        let server = try SMTPServer(directory: dir)
+        try importParticipants(12, into: dir)
+        _ = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
+        var env = server.plainEnvironment
+        env["MITREDEN_SMTP_RATE"] = "10"
+        env["MITREDEN_SMTP_CONNECTIONS"] = "4"
+        _ = try Binary.run(["send"], in: dir, environment: env)
+        let times = server.messages.compactMap { $0["received_at"] as? Double }.sorted()
+        #expect(times.count == 12)
+        // 12 messages at 10 per second: the first and the last are at least 1.1 s apart (11 gaps of 0.1 s).
+        #expect((times.last ?? 0) - (times.first ?? 0) >= 1.0, "\(times)")
+    }
+}

@@ -81,6 +81,7 @@ class Handler:
             "defects": [str(d) for d in message.defects],
             "max_line": max(len(line) for line in raw.split(b"\r\n")),
             "peer_connection": session.peer[1],
+            "received_at": time.time(),
         }
         with lock:
             with open(opts.record, "a", encoding="utf-8") as f:

@@ -23,6 +23,9 @@ extension Commands {
           MITREDEN_SMTP_TLS        require, try or none (default require)
           MITREDEN_SMTP_FROM       sender, required with MITREDEN_SMTP_URL
           MITREDEN_SMTP_CONNECTIONS, MITREDEN_SMTP_RATE   parallel connections (4), messages per second (20, 0 = no cap)
+          MITREDEN_SMTP_CA_FILE    CA bundle for a relay with a private certificate authority
+          MITREDEN_SMTP_RETRY      seconds before the first retry of a deferred message (60, doubling up to an hour)
+          MITREDEN_BOUNCE_ADDRESS  envelope sender; {id} becomes the delivery's id (default bounce+{id}@ the From domain)
           MITREDEN_ADMIN_TOKEN     bearer token of the results API (unset: API off)
           MITREDEN_WEBHOOK_SECRET  whsec_… secret of the response webhook (unset: webhook off)
           MITREDEN_EVENTS_SECRET   whsec_… secret for outgoing events (unset: events off)
