@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "Survey", dependencies: ["JSON", "CSV"]),
         .target(name: "CSV"),
+        .target(name: "Crypto"),
         // Storage: SQLite is the only target that imports CSQLite; Store holds the product's SQL.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Store", dependencies: ["SQLite", "Survey", "JSON", "CSystem"]),
@@ -26,7 +27,7 @@ let package = Package(
         // HTTP/1.1 of our own; knows nothing of surveys.
         .target(name: "HTTP", dependencies: ["CSystem"]),
         // Pages, form handling, the webhook, the organizers' API.
-        .target(name: "Web", dependencies: ["HTTP", "Store", "Survey", "Mail"]),
+        .target(name: "Web", dependencies: ["HTTP", "Store", "Survey", "Mail", "Crypto"]),
         // Wiring: configuration, command line, the daemon.
         .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web"]),
         .executableTarget(name: "mitreden", dependencies: ["App"]),
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SurveyTests", dependencies: ["Survey", "JSON"], exclude: ["yaml_compare.py"], resources: [.copy("Corpus")]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Survey", "SQLite"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "Survey", "CCurl"]),
