@@ -255,13 +255,15 @@ public struct LinkHolder: Sendable {
     public var surveyID: String
     public var language: String?
     public var unsubscribed: Bool
+    public var answered: Bool
 }
 
 extension Database {
     /// The participant a personal link belongs to, if any.
     public func linkHolder(token: String) throws -> LinkHolder? {
-        try connection.row("SELECT survey_id, language, unsubscribed_at FROM participants WHERE token = ?", [.text(token)]).map {
-            LinkHolder(surveyID: $0.text("survey_id") ?? "", language: $0.text("language"), unsubscribed: $0.text("unsubscribed_at") != nil)
+        try connection.row("SELECT survey_id, language, unsubscribed_at, answered FROM participants WHERE token = ?", [.text(token)]).map {
+            LinkHolder(surveyID: $0.text("survey_id") ?? "", language: $0.text("language"), unsubscribed: $0.text("unsubscribed_at") != nil,
+                       answered: $0.int("answered") == 1)
         }
     }
 

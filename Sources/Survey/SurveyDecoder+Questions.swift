@@ -152,9 +152,9 @@ extension SurveyDecoder {
     }
 }
 
-/// Formats numbers in messages without a needless `.0`.
-enum JSONNumber {
-    static func text(_ value: Double) -> String {
+/// Formats numbers in messages and pages without a needless `.0`.
+public enum JSONNumber {
+    public static func text(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

@@ -26,6 +26,24 @@ struct Page {
     button:focus-visible,a:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
     a{color:#0b4f8a}
     nav{margin-top:2rem;font-size:1rem}
+    fieldset{border:0;margin:0 0 1.75rem;padding:0}
+    fieldset.row{margin:.75rem 0 .75rem .5rem}
+    legend,.question>label{font-weight:600;padding:0;margin-bottom:.5rem;display:block}
+    fieldset.row legend{font-weight:500}
+    .question{margin:0 0 1.75rem}
+    .option{display:flex;align-items:center;gap:.6rem;min-height:44px}
+    .option input{width:1.5rem;height:1.5rem;margin:0;flex:none}
+    .option label{flex:1;padding:.5rem 0}
+    input[type=text],textarea,select{font:inherit;width:100%;box-sizing:border-box;padding:.6rem;border:2px solid #555;border-radius:.3rem;min-height:44px}
+    input[aria-invalid],textarea[aria-invalid]{border-color:#b00020}
+    .place{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin:.5rem 0}
+    .place label{min-width:5rem}
+    .place select{width:auto;flex:1}
+    .help{color:#444;margin:.25rem 0 .5rem}
+    .error{color:#b00020;font-weight:600;margin:.25rem 0 .5rem}
+    .required{font-weight:400;color:#444}
+    .summary{border:3px solid #b00020;padding:0 1rem;margin:1rem 0 2rem}
+    .summary a{color:#b00020}
     """
 
     func response() -> Response {

@@ -1,3 +1,4 @@
+import Foundation
 import HTTP
 import Store
 import Survey
@@ -12,6 +13,12 @@ public struct WebApp: Sendable {
         let unsubscribe = Unsubscribe(pool: pool, surveys: surveys)
         router.add(["GET"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: false) }
         router.add(["POST"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: true) }
+        let pages = SurveyPages(pool: pool, surveys: surveys, now: { Date() })
+        router.add(["GET"], "/t/:token") { request, p in pages.invited(request, token: p["token"]!, post: false) }
+        router.add(["POST"], "/t/:token") { request, p in pages.invited(request, token: p["token"]!, post: true) }
+        router.add(["GET"], "/s/:survey") { request, p in pages.open(request, surveyID: p["survey"]!, post: false) }
+        router.add(["POST"], "/s/:survey") { request, p in pages.open(request, surveyID: p["survey"]!, post: true) }
+        router.add(["GET"], "/thanks/:survey") { request, p in pages.thanks(request, surveyID: p["survey"]!) }
         router.add(["GET"], "/healthz") { _, _ in
             ((try? pool.with { $0.isHealthy() }) ?? false) ? .text(200, "ok") : .text(503, "the database does not answer")
         }

@@ -1,0 +1,135 @@
+import Foundation
+
+/// A problem with one answer, shown next to its question.
+public struct AnswerError: Sendable, Equatable {
+    public var question: String
+    public var message: String
+}
+
+/// Answers read from a form or a webhook and checked against the survey: types, ranges,
+/// required questions, max choices, rankings, and `show_if` evaluated in question order (a
+/// hidden question is never required and its answer is dropped).
+public struct CheckedAnswers: Sendable {
+    public var answers: [String: Answer] = [:]
+    /// Free text of `other` options, by question id.
+    public var otherTexts: [String: String] = [:]
+    public var errors: [AnswerError] = []
+    /// Questions hidden by `show_if`.
+    public var hidden: Set<String> = []
+}
+
+extension Survey {
+    /// Checks the fields of a submitted form (`id`, repeated `id` for multi, `id.row`, `id.other`,
+    /// `id.1`, `id.2`… for rankings). Messages are in `language` (German or English).
+    public func checkForm(_ fields: [(String, String)], language: String) -> CheckedAnswers {
+        var values: [String: [String]] = [:]
+        for (name, value) in fields { values[name, default: []].append(value) }
+        let en = language != "de"
+        var result = CheckedAnswers()
+        for q in questions {
+            if let condition = q.showIf, !condition.evaluate(result.answers) {
+                result.hidden.insert(q.id)
+                continue
+            }
+            func fail(_ de: String, _ english: String) { result.errors.append(AnswerError(question: q.id, message: en ? english : de)) }
+            func single(_ name: String) -> String? {
+                guard let value = values[name]?.last?.trimmingSpaces(), !value.isEmpty else { return nil }
+                return value
+            }
+            var answer: Answer?
+            switch q.kind {
+            case .single(_, let other):
+                if let code = single(q.id) {
+                    if q.codes.contains(code) { answer = .choice(code) } else { fail("Bitte wähle eine der Antworten.", "Please choose one of the answers.") }
+                    if other, code == "other" {
+                        guard let text = single(q.id + ".other") else { fail("Bitte beschreibe „Sonstiges“.", "Please describe “Other”."); break }
+                        result.otherTexts[q.id] = String(text.prefix(2000))
+                    }
+                }
+            case .multi(_, let other, let maxChoices):
+                let chosen = (values[q.id] ?? []).filter { !$0.isEmpty }
+                if !chosen.isEmpty {
+                    var unique: [String] = []
+                    for code in chosen where !unique.contains(code) { unique.append(code) }
+                    if !unique.allSatisfy(q.codes.contains) {
+                        fail("Bitte wähle nur aus den Antworten.", "Please choose only from the answers.")
+                    } else if let maxChoices, unique.count > maxChoices {
+                        fail("Bitte wähle höchstens \(maxChoices).", "Please choose at most \(maxChoices).")
+                    } else {
+                        answer = .choices(unique)
+                        if other, unique.contains("other") {
+                            if let text = single(q.id + ".other") { result.otherTexts[q.id] = String(text.prefix(2000)) }
+                            else { fail("Bitte beschreibe „Sonstiges“.", "Please describe “Other”.") }
+                        }
+                    }
+                }
+            case .scale(let low, let high, _, _):
+                if let text = single(q.id) {
+                    if let n = Int(text), text.allSatisfy(\.isNumber) || text.hasPrefix("-"), (low...high).contains(n) { answer = .number(Double(n)) }
+                    else { fail("Bitte wähle einen Wert von \(low) bis \(high).", "Please choose a value from \(low) to \(high).") }
+                }
+            case .matrix(let rows, let options):
+                var chosen: [String: String] = [:]
+                for row in rows {
+                    guard let code = single(q.id + "." + row.code) else { continue }
+                    if options.contains(where: { $0.code == code }) { chosen[row.code] = code }
+                    else { fail("Bitte wähle in jeder Zeile eine der Antworten.", "Please choose one of the answers in each row.") }
+                }
+                if !chosen.isEmpty { answer = .rows(chosen) }
+            case .yesno:
+                if let code = single(q.id) {
+                    if code == "yes" || code == "no" { answer = .choice(code) } else { fail("Bitte wähle Ja oder Nein.", "Please choose yes or no.") }
+                }
+            case .number(let low, let high, let decimals):
+                if let text = single(q.id) {
+                    let normalized = text.replacingOccurrences(of: ",", with: ".")
+                    let fraction = normalized.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count ?? 0
+                    let digitsOnly = normalized.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }
+                    if !digitsOnly || Double(normalized) == nil || !(Double(normalized)!.isFinite) {
+                        fail("Bitte gib eine Zahl ein, zum Beispiel 3\(decimals > 0 ? " oder 2,5" : "").", "Please enter a number, for example 3\(decimals > 0 ? " or 2.5" : "").")
+                    } else if fraction > decimals {
+                        fail(decimals == 0 ? "Bitte gib eine ganze Zahl ein." : "Bitte höchstens \(decimals) Nachkommastellen.",
+                             decimals == 0 ? "Please enter a whole number." : "Please use at most \(decimals) decimals.")
+                    } else if let low, Double(normalized)! < low {
+                        fail("Bitte gib mindestens \(JSONNumber.text(low)) ein.", "Please enter at least \(JSONNumber.text(low)).")
+                    } else if let high, Double(normalized)! > high {
+                        fail("Bitte gib höchstens \(JSONNumber.text(high)) ein.", "Please enter at most \(JSONNumber.text(high)).")
+                    } else {
+                        answer = .number(Double(normalized)!)
+                    }
+                }
+            case .text(let multiline, let maxLength):
+                if var text = values[q.id]?.last?.trimmingSpaces(), !text.isEmpty {
+                    text = text.replacingOccurrences(of: "\r\n", with: "\n")
+                    if !multiline { text = text.replacingOccurrences(of: "\n", with: " ") }
+                    if text.count > maxLength { fail("Bitte höchstens \(maxLength) Zeichen (jetzt \(text.count)).", "Please use at most \(maxLength) characters (now \(text.count)).") }
+                    else { answer = .text(text) }
+                }
+            case .ranking(let options, let maxRanked):
+                var order: [String] = []
+                var place = 1
+                while let code = single("\(q.id).\(place)") { order.append(code); place += 1 }
+                // Places given at all, also after a gap (ID.1 and ID.3 without ID.2).
+                let placesGiven = fields.filter { $0.0.hasPrefix(q.id + ".") && !$0.1.isEmpty }.count
+                if placesGiven > 0 {
+                    let needed = maxRanked ?? options.count
+                    if Set(order).count != order.count {
+                        fail("Jeder Vorschlag darf nur einmal vorkommen.", "Each option may appear only once.")
+                    } else if !order.allSatisfy({ code in options.contains { $0.code == code } }) {
+                        fail("Bitte wähle nur aus den Vorschlägen.", "Please choose only from the options.")
+                    } else if order.count != needed || placesGiven != order.count {
+                        fail("Bitte fülle die Plätze 1 bis \(needed) ohne Lücke.", "Please fill places 1 to \(needed) without a gap.")
+                    } else {
+                        answer = .order(order)
+                    }
+                }
+            }
+            if let answer {
+                result.answers[q.id] = answer
+            } else if q.required && !result.errors.contains(where: { $0.question == q.id }) {
+                fail("Bitte beantworte diese Frage.", "Please answer this question.")
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,158 @@
+import Mail
+import Survey
+
+/// The HTML of a survey form: every question with the values given so far and its error.
+struct SurveyForm {
+    let survey: Survey
+    let language: String
+    let action: String
+    /// Submitted fields, to keep what was typed after an error.
+    var fields: [(String, String)] = []
+    var errors: [AnswerError] = []
+
+    func text(_ t: LocalizedText) -> String { Template.escapeHTML(t.text(language, default: survey.defaultLanguage)) }
+    func ui(_ key: String, _ values: String...) -> String {
+        values.isEmpty ? UIText.html(key, language) : values.count == 1 ? UIText.html(key, language, values[0]) : UIText.html(key, language, values[0], values[1])
+    }
+    func values(_ name: String) -> [String] { fields.filter { $0.0 == name }.map(\.1) }
+    func value(_ name: String) -> String { values(name).last ?? "" }
+
+    var html: String {
+        var out = "<h1>\(text(survey.title))</h1>\n"
+        if let intro = survey.intro {
+            for paragraph in intro.text(language, default: survey.defaultLanguage).split(separator: "\n\n") {
+                out += "<p>\(Template.escapeHTML(String(paragraph)))</p>\n"
+            }
+        }
+        if !errors.isEmpty {
+            out += "<div class=\"summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\" aria-labelledby=\"errors-title\">\n"
+            out += "<h2 id=\"errors-title\">\(errors.count == 1 ? ui("errors.one") : ui("errors.many", String(errors.count)))</h2>\n<ul>\n"
+            for error in errors {
+                let question = survey.question(error.question).map { text($0.text) } ?? ""
+                out += "<li><a href=\"#q-\(error.question)\">\(question): \(Template.escapeHTML(error.message))</a></li>\n"
+            }
+            out += "</ul>\n</div>\n"
+        }
+        out += "<form method=\"post\" action=\"\(Template.escapeHTML(action))\" novalidate>\n"
+        for q in survey.questions { out += question(q) }
+        out += "<button type=\"submit\">\(ui("submit"))</button>\n</form>\n"
+        let others = survey.languages.filter { $0 != language }
+        if !others.isEmpty {
+            out += "<nav aria-label=\"\(ui("language"))\">" + others.map {
+                "<a href=\"?lang=\($0)\" hreflang=\"\($0)\" lang=\"\($0)\">\(LanguageNames.name($0))</a>"
+            }.joined(separator: " · ") + "</nav>\n"
+        }
+        return out
+    }
+
+    /// Help, condition and error texts under a question, and the ids that describe it.
+    func notes(_ q: Question) -> (String, String) {
+        var html = ""
+        var ids: [String] = []
+        if let help = q.help { html += "<p class=\"help\" id=\"help-\(q.id)\">\(text(help))</p>\n"; ids.append("help-\(q.id)") }
+        if let condition = q.showIf { html += "<p class=\"help\" id=\"when-\(q.id)\">\(ui("only")) \(describe(condition))</p>\n"; ids.append("when-\(q.id)") }
+        if let error = errors.first(where: { $0.question == q.id }) {
+            html += "<p class=\"error\" id=\"error-\(q.id)\">\(Template.escapeHTML(error.message))</p>\n"
+            ids.append("error-\(q.id)")
+        }
+        return (html, ids.isEmpty ? "" : " aria-describedby=\"\(ids.joined(separator: " "))\"")
+    }
+
+    func legend(_ q: Question) -> String {
+        text(q.text) + (q.required ? " <span class=\"required\">(\(ui("required")))</span>" : "")
+    }
+
+    func choices(_ name: String, _ options: [Option], multiple: Bool, selected: [String]) -> String {
+        options.map { option in
+            let id = "\(name)-\(option.code)".map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? String($0) : "_" }.joined()
+            let label = text(option.label)
+            return "<div class=\"option\"><input type=\"\(multiple ? "checkbox" : "radio")\" name=\"\(Template.escapeHTML(name))\" id=\"\(id)\" value=\"\(Template.escapeHTML(option.code))\"\(selected.contains(option.code) ? " checked" : "")><label for=\"\(id)\">\(label)</label></div>\n"
+        }.joined()
+    }
+
+    func question(_ q: Question) -> String {
+        let (notes, describedBy) = notes(q)
+        let invalid = errors.contains { $0.question == q.id } ? " aria-invalid=\"true\"" : ""
+        switch q.kind {
+        case .single(let options, let other), .multi(let options, let other, _):
+            let multiple: Bool
+            if case .multi = q.kind { multiple = true } else { multiple = false }
+            var html = "<fieldset id=\"q-\(q.id)\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
+            html += choices(q.id, options + (other ? [.other] : []), multiple: multiple, selected: values(q.id))
+            if other {
+                html += "<div class=\"other\"><label for=\"\(q.id)-other-text\">\(ui("other"))</label> <input type=\"text\" id=\"\(q.id)-other-text\" name=\"\(q.id).other\" value=\"\(Template.escapeHTML(value(q.id + ".other")))\" maxlength=\"2000\"></div>\n"
+            }
+            return html + "</fieldset>\n"
+        case .yesno:
+            let options = [Option(code: "yes", label: LocalizedText(UIText.table[language]?["yes"] ?? "Yes")),
+                           Option(code: "no", label: LocalizedText(UIText.table[language]?["no"] ?? "No"))]
+            return "<fieldset id=\"q-\(q.id)\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)" + choices(q.id, options, multiple: false, selected: values(q.id)) + "</fieldset>\n"
+        case .scale(let low, let high, let minLabel, let maxLabel):
+            let options = (low...high).map { point -> Option in
+                var label = String(point)
+                if point == low, let minLabel { label += " – " + minLabel.text(language, default: survey.defaultLanguage) }
+                if point == high, let maxLabel { label += " – " + maxLabel.text(language, default: survey.defaultLanguage) }
+                return Option(code: String(point), label: LocalizedText(label))
+            }
+            return "<fieldset id=\"q-\(q.id)\" class=\"scale\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)" + choices(q.id, options, multiple: false, selected: values(q.id)) + "</fieldset>\n"
+        case .matrix(let rows, let options):
+            var html = "<fieldset id=\"q-\(q.id)\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
+            for row in rows {
+                html += "<fieldset class=\"row\">\n<legend>\(text(row.label))</legend>\n" + choices("\(q.id).\(row.code)", options, multiple: false, selected: values("\(q.id).\(row.code)")) + "</fieldset>\n"
+            }
+            return html + "</fieldset>\n"
+        case .number(let low, let high, let decimals):
+            var range = ""
+            if let low { range += " \(ui("min")) \(JSONNumber.text(low))" }
+            if let high { range += " \(ui("max")) \(JSONNumber.text(high))" }
+            return "<div class=\"question\" id=\"q-\(q.id)\">\n<label for=\"\(q.id)\">\(legend(q))</label>\n\(notes)<input type=\"text\" inputmode=\"\(decimals > 0 ? "decimal" : "numeric")\" id=\"\(q.id)\" name=\"\(q.id)\" value=\"\(Template.escapeHTML(value(q.id)))\"\(describedBy)\(invalid)>\(range.isEmpty ? "" : " <span class=\"range\">(\(range.dropFirst()))</span>")\n</div>\n"
+        case .text(let multiline, let maxLength):
+            let control = multiline
+                ? "<textarea id=\"\(q.id)\" name=\"\(q.id)\" rows=\"5\" maxlength=\"\(maxLength)\"\(describedBy)\(invalid)>\(Template.escapeHTML(value(q.id)))</textarea>"
+                : "<input type=\"text\" id=\"\(q.id)\" name=\"\(q.id)\" maxlength=\"\(maxLength)\" value=\"\(Template.escapeHTML(value(q.id)))\"\(describedBy)\(invalid)>"
+            return "<div class=\"question\" id=\"q-\(q.id)\">\n<label for=\"\(q.id)\">\(legend(q))</label>\n\(notes)\(control)\n</div>\n"
+        case .ranking(let options, let maxRanked):
+            var html = "<fieldset id=\"q-\(q.id)\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
+            for place in 1...(maxRanked ?? options.count) {
+                let name = "\(q.id).\(place)"
+                html += "<div class=\"place\"><label for=\"\(q.id)-\(place)\">\(ui("place", String(place)))</label> <select id=\"\(q.id)-\(place)\" name=\"\(name)\">"
+                html += "<option value=\"\">\(ui("choose"))</option>"
+                for option in options {
+                    html += "<option value=\"\(Template.escapeHTML(option.code))\"\(value(name) == option.code ? " selected" : "")>\(text(option.label))</option>"
+                }
+                html += "</select></div>\n"
+            }
+            return html + "</fieldset>\n"
+        }
+    }
+
+    /// A `show_if` condition in words: the questions' texts and the answers' labels.
+    func describe(_ condition: Condition) -> String {
+        func name(_ ref: Condition.Reference) -> String {
+            guard let q = survey.question(ref.question) else { return Template.escapeHTML(ref.question) }
+            if let row = ref.row, case .matrix(let rows, _) = q.kind, let r = rows.first(where: { $0.code == row }) {
+                return "„\(text(q.text)) – \(text(r.label))“"
+            }
+            return "„\(text(q.text))“"
+        }
+        func label(_ ref: Condition.Reference, _ code: String) -> String {
+            guard let q = survey.question(ref.question) else { return Template.escapeHTML(code) }
+            switch q.kind {
+            case .yesno: return ui(code == "yes" ? "yes" : "no")
+            case .single(let options, _), .multi(let options, _, _), .matrix(_, let options):
+                return options.first { $0.code == code }.map { text($0.label) } ?? Template.escapeHTML(code)
+            default: return Template.escapeHTML(code)
+            }
+        }
+        switch condition {
+        case .and(let a, let b): return "\(describe(a)) \(ui("and")) \(describe(b))"
+        case .or(let a, let b): return "(\(describe(a)) \(ui("or")) \(describe(b)))"
+        case .not(let c): return "\(ui("not")) (\(describe(c)))"
+        case .answered(let ref): return "\(name(ref)) \(ui("answered"))"
+        case .contains(let ref, let value): return "\(name(ref)): \(label(ref, value))"
+        case .isIn(let ref, let values): return "\(name(ref)): " + values.map { label(ref, $0) }.joined(separator: " / ")
+        case .compare(let ref, let op, let value):
+            return op == .equal ? "\(name(ref)): \(label(ref, value))" : "\(name(ref)) \(Template.escapeHTML(op.rawValue)) \(label(ref, value))"
+        }
+    }
+}

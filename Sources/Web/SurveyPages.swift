@@ -1,0 +1,101 @@
+import Foundation
+import HTTP
+import Store
+import Survey
+
+/// `GET/POST /t/{token}` (invite surveys) and `GET/POST /s/{survey}` (open surveys): the form,
+/// its checks, the durable store, the thank-you page and the pages for links that cannot be
+/// answered (unknown 404, before or after the survey's window 403, already answered 409).
+struct SurveyPages {
+    let pool: DatabasePool
+    let surveys: @Sendable () -> [String: Survey]
+    let now: @Sendable () -> Date
+
+    func language(_ request: Request, _ survey: Survey, preferred: String?) -> String {
+        request.queryItem("lang").flatMap { survey.languages.contains($0) ? $0 : nil }
+            ?? preferred.flatMap { survey.languages.contains($0) ? $0 : nil } ?? survey.defaultLanguage
+    }
+
+    func message(_ status: Int, _ language: String, _ title: String, _ text: String) -> Response {
+        Page(language: language, title: title, body: "<h1>\(title)</h1>\n<p>\(text)</p>", status: status).response()
+    }
+
+    func unknown(_ request: Request) -> Response {
+        let language = request.queryItem("lang") == "en" ? "en" : "de"
+        return message(404, language, UIText.html("unknown.title", language), UIText.html("unknown.text", language))
+    }
+
+    /// 403 before the survey opens or after it closes, nil while it is open.
+    func outsideWindow(_ survey: Survey, _ language: String) -> Response? {
+        let date = now()
+        guard !survey.isOpen(at: date) else { return nil }
+        let title = survey.title.text(language, default: survey.defaultLanguage)
+        if let opens = survey.opens, date < opens.instant {
+            return message(403, language, UIText.html("notyet.title", language), UIText.html("notyet.text", language, title, survey.timestamp(opens.instant).prefix(16).replacingOccurrences(of: "T", with: " ")))
+        }
+        return message(403, language, UIText.html("closed.title", language), UIText.html("closed.text", language, title))
+    }
+
+    /// The personal link of an invite survey.
+    func invited(_ request: Request, token: String, post: Bool) -> Response {
+        do {
+            guard Token.isWellFormed(Substring(token)), let holder = try pool.with({ try $0.linkHolder(token: token) }),
+                  let survey = surveys()[holder.surveyID], survey.access == .invite else { return unknown(request) }
+            let language = language(request, survey, preferred: holder.language)
+            if let closed = outsideWindow(survey, language) { return closed }
+            if holder.answered { return message(409, language, UIText.html("done.title", language), UIText.html("done.text", language)) }
+            return try form(request, survey: survey, language: language, token: token, action: "/t/\(token)?lang=\(language)", post: post)
+        } catch {
+            return .text(503, "the database does not answer; your answers were not saved, please send them again in a minute")
+        }
+    }
+
+    /// The public link of an open survey.
+    func open(_ request: Request, surveyID: String, post: Bool) -> Response {
+        guard let survey = surveys()[surveyID], survey.access == .open else { return unknown(request) }
+        let language = language(request, survey, preferred: nil)
+        if let closed = outsideWindow(survey, language) { return closed }
+        do {
+            return try form(request, survey: survey, language: language, token: nil, action: "/s/\(survey.id)?lang=\(language)", post: post)
+        } catch {
+            return .text(503, "the database does not answer; your answers were not saved, please send them again in a minute")
+        }
+    }
+
+    func form(_ request: Request, survey: Survey, language: String, token: String?, action: String, post: Bool) throws -> Response {
+        let title = survey.title.text(language, default: survey.defaultLanguage)
+        guard post else {
+            return Page(language: language, title: title, body: SurveyForm(survey: survey, language: language, action: action).html).response()
+        }
+        let contentType = request.header("content-type")?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+            return .text(415, "send the form as application/x-www-form-urlencoded")
+        }
+        let fields = FormData.decode(request.body)
+        let checked = survey.checkForm(fields, language: language)
+        guard checked.errors.isEmpty else {
+            let form = SurveyForm(survey: survey, language: language, action: action, fields: fields, errors: checked.errors)
+            return Page(language: language, title: title, body: form.html, status: 422).response()
+        }
+        let outcome = try pool.with {
+            try $0.storeResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
+                                 answers: checked.json(in: survey).serialized(), source: "form", now: now())
+        }
+        switch outcome {
+        case .stored:
+            var response = Response(status: 303, headers: Page.securityHeaders + [("Location", "/thanks/\(survey.id)?lang=\(language)")])
+            response.body = Array("see /thanks/\(survey.id)\n".utf8)
+            return response
+        case .alreadyAnswered:
+            return message(409, language, UIText.html("done.title", language), UIText.html("done.text", language))
+        case .unknownToken:
+            return unknown(request)
+        }
+    }
+
+    func thanks(_ request: Request, surveyID: String) -> Response {
+        guard let survey = surveys()[surveyID] else { return unknown(request) }
+        let language = language(request, survey, preferred: nil)
+        return message(200, language, UIText.html("thanks.title", language), UIText.html("thanks.text", language))
+    }
+}

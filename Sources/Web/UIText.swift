@@ -1,0 +1,40 @@
+import Mail
+
+/// The fixed texts of the public pages, in German and English; other languages read English.
+enum UIText {
+    static let table: [String: [String: String]] = [
+        "de": [
+            "submit": "Antworten absenden", "required": "Pflichtfrage", "other": "Sonstiges, und zwar:",
+            "errors.one": "Bitte prüfe eine Antwort", "errors.many": "Bitte prüfe %@ Antworten",
+            "only": "Nur beantworten, wenn:", "and": "und", "or": "oder", "not": "nicht",
+            "answered": "beantwortet", "place": "Platz %@", "choose": "– bitte wählen –", "yes": "Ja", "no": "Nein",
+            "thanks.title": "Vielen Dank!", "thanks.text": "Deine Antworten sind gespeichert.",
+            "done.title": "Schon beantwortet", "done.text": "Zu diesem Link sind die Antworten schon eingegangen. Vielen Dank!",
+            "notyet.title": "Noch nicht geöffnet", "notyet.text": "Die Umfrage „%@“ beginnt am %@.",
+            "closed.title": "Umfrage beendet", "closed.text": "Die Umfrage „%@“ ist beendet. Vielen Dank für dein Interesse!",
+            "unknown.title": "Dieser Link ist nicht gültig.", "unknown.text": "Bitte prüfe, ob du den ganzen Link geöffnet hast.",
+            "language": "Sprache", "min": "Minimum", "max": "Maximum",
+        ],
+        "en": [
+            "submit": "Send answers", "required": "required", "other": "Other, namely:",
+            "errors.one": "Please check one answer", "errors.many": "Please check %@ answers",
+            "only": "Only answer if:", "and": "and", "or": "or", "not": "not",
+            "answered": "answered", "place": "Place %@", "choose": "– please choose –", "yes": "Yes", "no": "No",
+            "thanks.title": "Thank you!", "thanks.text": "Your answers have been saved.",
+            "done.title": "Already answered", "done.text": "The answers for this link have already arrived. Thank you!",
+            "notyet.title": "Not open yet", "notyet.text": "The survey “%@” opens on %@.",
+            "closed.title": "Survey closed", "closed.text": "The survey “%@” has closed. Thank you for your interest!",
+            "unknown.title": "This link is not valid.", "unknown.text": "Please check that you opened the whole link.",
+            "language": "Language", "min": "minimum", "max": "maximum",
+        ],
+    ]
+
+    /// The text for `key`, with `%@` filled in order, HTML-escaped.
+    static func html(_ key: String, _ language: String, _ values: String...) -> String {
+        var text = (table[language] ?? table["en"]!)[key] ?? key
+        for value in values {
+            if let range = text.range(of: "%@") { text.replaceSubrange(range, with: value) }
+        }
+        return Template.escapeHTML(text)
+    }
+}

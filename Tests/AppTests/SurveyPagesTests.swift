@@ -1,0 +1,75 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Python's http.client against the daemon: status, Location and body of one request.
+func httpClient(_ port: Int, _ method: String, _ path: String, form: String? = nil) throws -> (status: Int, location: String, body: String) {
+    let script = """
+    import http.client, json, sys
+    c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+    body = sys.argv[4] if len(sys.argv) > 4 else None
+    headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
+    c.request(sys.argv[2], sys.argv[3], body=body, headers=headers)
+    r = c.getresponse()
+    print(json.dumps({"status": r.status, "location": r.getheader("Location") or "", "body": r.read().decode()}))
+    """
+    let result = try run(["python3", "-c", script, String(port), method, path] + (form.map { [$0] } ?? []))
+    let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any] ?? [:]
+    return (json["status"] as? Int ?? 0, json["location"] as? String ?? "", json["body"] as? String ?? "")
+}
+
+@Suite("Survey pages (real daemon, Python http.client)", .serialized)
+struct SurveyPagesTests {
+    let answers = "alter=15-17&themen=oepnv&zufriedenheit=4&aussagen.mitreden=4&engagiert=no&stunden=99&wunsch=%3Cscript%3Ealert(1)%3C%2Fscript%3E&vorschlaege.1=skatepark&vorschlaege.2=wlan&vorschlaege.3=jugendtreff"
+
+    @Test("personal link: form, a mistake kept with its error (422), stored (303), then already answered (409)")
+    func invited() throws {
+        let dir = try Binary.workspace()
+        try importParticipants(2, into: dir)
+        let token = try run(["sqlite3", dir + "/data/mitreden.sqlite", "SELECT token FROM participants WHERE email = 'person1@schule.example'"])
+            .output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (serve, port) = try startServe(in: dir)
+        defer { kill(serve.processIdentifier, SIGKILL); serve.waitUntilExit() }
+
+        let form = try httpClient(port, "GET", "/t/\(token)")
+        #expect(form.status == 200)
+        #expect(form.body.contains("<legend>Wie alt bist du? <span class=\"required\">(Pflichtfrage)</span></legend>"))
+        #expect(form.body.contains("Nur beantworten, wenn: „Engagierst du dich ehrenamtlich"))
+
+        let mistake = try httpClient(port, "POST", "/t/\(token)", form: answers.replacingOccurrences(of: "alter=15-17&", with: "") + "&zufriedenheit=9")
+        #expect(mistake.status == 422)
+        #expect(mistake.body.contains("<a href=\"#q-alter\">Wie alt bist du?: Bitte beantworte diese Frage.</a>"))
+        #expect(mistake.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"), "typed text is kept, escaped")
+        #expect(!mistake.body.contains("<script>"))
+
+        let stored = try httpClient(port, "POST", "/t/\(token)", form: answers)
+        #expect(stored.status == 303)
+        #expect(stored.location == "/thanks/jugendcheck-2027?lang=de")
+        #expect(try httpClient(port, "GET", stored.location).body.contains("Vielen Dank!"))
+        #expect(try httpClient(port, "GET", "/t/\(token)").status == 409)
+        #expect(try httpClient(port, "POST", "/t/\(token)", form: answers).status == 409)
+
+        let rows = try run(["sqlite3", "-separator", "|", dir + "/data/mitreden.sqlite", "SELECT participant_id IS NULL, length(submitted), attributes, answers FROM responses"]).output
+        #expect(rows.hasPrefix("1|10|{\"kommune\":\"Finsterwalde\",\"altersgruppe\":\"15-17\"}|"), "anonymous: no participant, the day only")
+        #expect(rows.contains("\"engagiert\":\"no\"") && !rows.contains("\"stunden\""), "the hidden question's answer was dropped")
+        #expect(try httpClient(port, "GET", "/t/AAAAAAAAAAAAAAAAAAAAAAAA").status == 404)
+    }
+
+    @Test("open survey: form, stored; invite surveys have no public link; a closed survey says so (403)")
+    func openAndClosed() throws {
+        let dir = try Binary.workspace()
+        let closed = try String(contentsOfFile: dir + "/surveys/bildungskonferenz-2027.yml", encoding: .utf8)
+            .replacingOccurrences(of: "access: invite", with: "access: open").replacingOccurrences(of: "attributes: [bereich]\n", with: "")
+            .replacingOccurrences(of: "reminders:\n  after: 5d\n  max: 1\n", with: "")
+            .replacingOccurrences(of: "opens: 2026-11-20", with: "opens: 2025-01-01").replacingOccurrences(of: "closes: 2026-12-20", with: "closes: 2025-02-01")
+        try closed.write(toFile: dir + "/surveys/bildungskonferenz-2027.yml", atomically: true, encoding: .utf8)
+        let (serve, port) = try startServe(in: dir)
+        defer { kill(serve.processIdentifier, SIGKILL); serve.waitUntilExit() }
+        #expect(try httpClient(port, "GET", "/s/familienfreundlichkeit-herzberg?lang=en").body.contains("<html lang=\"en\">"))
+        let stored = try httpClient(port, "POST", "/s/familienfreundlichkeit-herzberg", form: "wohnort=umland&kinder=2&elternportal=yes")
+        #expect(stored.status == 303)
+        #expect(try httpClient(port, "GET", "/s/jugendcheck-2027").status == 404)
+        let ended = try httpClient(port, "GET", "/s/bildungskonferenz-2027")
+        #expect(ended.status == 403 && ended.body.contains("Umfrage beendet"))
+    }
+}

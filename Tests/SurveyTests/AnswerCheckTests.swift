@@ -1,0 +1,63 @@
+import Foundation
+import JSON
+import Testing
+@testable import Survey
+
+let youth = try! SurveyReader.read(file: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("surveys/jugendcheck-2027.yml").path)
+
+let complete: [(String, String)] = [
+    ("alter", "15-17"), ("themen", "oepnv"), ("themen", "other"), ("themen.other", "Radwege"), ("zufriedenheit", "4"),
+    ("aussagen.mitreden", "4"), ("aussagen.gehoert", "2"), ("engagiert", "yes"), ("stunden", "3"), ("wunsch", "Ein Jugendclub\r\nund WLAN"),
+    ("vorschlaege.1", "skatepark"), ("vorschlaege.2", "wlan"), ("vorschlaege.3", "jugendtreff"),
+]
+
+func replacing(_ name: String, _ value: String?) -> [(String, String)] {
+    complete.filter { $0.0 != name } + (value.map { [(name, $0)] } ?? [])
+}
+
+@Suite("Checking answers against the survey")
+struct AnswerCheckTests {
+    @Test("a complete form gives the stored document: codes, numbers, matrix rows, other text, order")
+    func completeForm() {
+        let checked = youth.checkForm(complete, language: "de")
+        #expect(checked.errors.isEmpty)
+        #expect(checked.json(in: youth).serialized() == #"{"alter":"15-17","themen":["oepnv","other"],"themen.other":"Radwege","zufriedenheit":4,"aussagen":{"mitreden":"4","gehoert":"2"},"engagiert":"yes","stunden":3,"wunsch":"Ein Jugendclub\nund WLAN","vorschlaege":["skatepark","wlan","jugendtreff"]}"#)
+    }
+
+    @Test("each rule gives its message at its question", arguments: [
+        ("alter", nil, "alter", "Bitte beantworte diese Frage."),
+        ("alter", "99", "alter", "Bitte wähle eine der Antworten."),
+        ("zufriedenheit", "6", "zufriedenheit", "Bitte wähle einen Wert von 1 bis 5."),
+        ("zufriedenheit", "+4", "zufriedenheit", "Bitte wähle einen Wert von 1 bis 5."),
+        ("stunden", "81", "stunden", "Bitte gib höchstens 80 ein."),
+        ("stunden", "2,5", "stunden", "Bitte gib eine ganze Zahl ein."),
+        ("stunden", "drei", "stunden", "Bitte gib eine Zahl ein, zum Beispiel 3."),
+        ("themen.other", nil, "themen", "Bitte beschreibe „Sonstiges“."),
+        ("aussagen.mitreden", "9", "aussagen", "Bitte wähle in jeder Zeile eine der Antworten."),
+        ("vorschlaege.3", nil, "vorschlaege", "Bitte fülle die Plätze 1 bis 3 ohne Lücke."),
+        ("vorschlaege.2", "skatepark", "vorschlaege", "Jeder Vorschlag darf nur einmal vorkommen."),
+        ("engagiert", "vielleicht", "engagiert", "Bitte wähle Ja oder Nein."),
+        ("wunsch", String(repeating: "x", count: 2001), "wunsch", "Bitte höchstens 2000 Zeichen (jetzt 2001)."),
+    ] as [(String, String?, String, String)])
+    func rules(_ field: String, _ value: String?, _ question: String, _ message: String) {
+        let checked = youth.checkForm(replacing(field, value), language: "de")
+        #expect(checked.errors == [AnswerError(question: question, message: message)])
+    }
+
+    @Test("more than max_choices is refused; a repeated code counts once")
+    func maxChoices() {
+        let three = complete.filter { $0.0 != "themen" && $0.0 != "themen.other" } + [("themen", "oepnv"), ("themen", "schule"), ("themen", "freizeit")]
+        #expect(youth.checkForm(three, language: "en").errors == [AnswerError(question: "themen", message: "Please choose at most 2.")])
+        let repeated = complete.filter { $0.0 != "themen" && $0.0 != "themen.other" } + [("themen", "oepnv"), ("themen", "oepnv")]
+        #expect(youth.checkForm(repeated, language: "de").answers["themen"] == .choices(["oepnv"]))
+    }
+
+    @Test("a question hidden by show_if is never required and its answer is dropped, even if sent")
+    func hidden() {
+        let checked = youth.checkForm(replacing("engagiert", "no"), language: "de")
+        #expect(checked.errors.isEmpty)
+        #expect(checked.hidden == ["stunden"])
+        #expect(checked.answers["stunden"] == nil)
+    }
+}
