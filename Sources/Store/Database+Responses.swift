@@ -7,6 +7,8 @@ public enum StoreOutcome: Sendable, Equatable {
     case stored(id: String)
     case alreadyAnswered
     case unknownToken
+    /// The webhook-id was seen before: the first answer, nothing stored.
+    case replay(status: Int, body: String)
 }
 
 extension Database {
@@ -16,8 +18,11 @@ extension Database {
     /// attributes copied into the response. Anonymous responses keep no participant id and
     /// only the day, and their random ids follow no order.
     public func storeResponse(surveyID: String, token: String?, anonymous: Bool, carried: [String],
-                              answers: String, source: String, now: Date = Date()) throws -> StoreOutcome {
+                              answers: String, source: String, webhookID: String? = nil, now: Date = Date()) throws -> StoreOutcome {
         try connection.transaction {
+            if let webhookID, let first = try connection.row("SELECT status, body FROM webhook_receipts WHERE webhook_id = ?", [.text(webhookID)]) {
+                return .replay(status: first.int("status") ?? 201, body: first.text("body") ?? "")
+            }
             var participantID: Int64?
             var attributes = "{}"
             if let token {
@@ -35,7 +40,19 @@ extension Database {
                 INSERT INTO responses (id, survey_id, participant_id, submitted, source, attributes, answers) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, [.text(id), .text(surveyID), anonymous ? .null : participantID.map(SQLValue.integer) ?? .null,
                       .text(anonymous ? String(stamp.prefix(10)) : stamp), .text(source), .text(attributes), .text(answers)])
+            if let webhookID {
+                try connection.run("DELETE FROM webhook_receipts WHERE received_at < ?", [.text(Database.now(now.addingTimeInterval(-48 * 3600)))])
+                try connection.run("INSERT INTO webhook_receipts (webhook_id, status, body, received_at) VALUES (?, 201, ?, ?)",
+                                   [.text(webhookID), .text(JSONValue.object([("response", .string(id))]).serialized()), .text(stamp)])
+            }
             return .stored(id: id)
+        }
+    }
+
+    /// The first answer to a webhook-id seen in the last 24 hours or more, if any.
+    public func webhookReceipt(_ webhookID: String) throws -> (status: Int, body: String)? {
+        try connection.row("SELECT status, body FROM webhook_receipts WHERE webhook_id = ?", [.text(webhookID)]).map {
+            ($0.int("status") ?? 201, $0.text("body") ?? "")
         }
     }
 }

@@ -76,6 +76,17 @@ public enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX responses_survey ON responses (survey_id);
             """)
+        m.register("0002-webhook-receipts", """
+            -- The first answer to each webhook-id, so that a retried delivery stores nothing new.
+            -- Written in the same transaction as the response; kept at least 24 hours.
+            CREATE TABLE webhook_receipts (
+                webhook_id TEXT PRIMARY KEY,
+                status INTEGER NOT NULL,
+                body TEXT NOT NULL,
+                received_at TEXT NOT NULL
+            );
+            CREATE INDEX webhook_receipts_age ON webhook_receipts (received_at);
+            """)
         return m
     }
 }

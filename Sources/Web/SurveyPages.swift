@@ -82,7 +82,7 @@ struct SurveyPages {
                                  answers: checked.json(in: survey).serialized(), source: "form", now: now())
         }
         switch outcome {
-        case .stored:
+        case .stored, .replay:   // forms carry no webhook-id, so no replay reaches here
             var response = Response(status: 303, headers: Page.securityHeaders + [("Location", "/thanks/\(survey.id)?lang=\(language)")])
             response.body = Array("see /thanks/\(survey.id)\n".utf8)
             return response

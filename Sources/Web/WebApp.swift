@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTP
 import Store
@@ -8,7 +9,8 @@ import Survey
 public struct WebApp: Sendable {
     public let router: Router
 
-    public init(pool: DatabasePool, surveys: @escaping @Sendable () -> [String: Survey]) {
+    /// `webhookSecret`: `whsec_…`; without it the response webhook is off (404).
+    public init(pool: DatabasePool, surveys: @escaping @Sendable () -> [String: Survey], webhookSecret: String? = nil) {
         var router = Router()
         let unsubscribe = Unsubscribe(pool: pool, surveys: surveys)
         router.add(["GET"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: false) }
@@ -19,6 +21,10 @@ public struct WebApp: Sendable {
         router.add(["GET"], "/s/:survey") { request, p in pages.open(request, surveyID: p["survey"]!, post: false) }
         router.add(["POST"], "/s/:survey") { request, p in pages.open(request, surveyID: p["survey"]!, post: true) }
         router.add(["GET"], "/thanks/:survey") { request, p in pages.thanks(request, surveyID: p["survey"]!) }
+        if let secret = webhookSecret, let verifier = StandardWebhooks(secret: secret) {
+            let webhook = ResponseWebhook(verifier: verifier, pool: pool, surveys: surveys, now: { Date() })
+            router.add(["POST"], "/hooks/responses") { request, _ in webhook.respond(request) }
+        }
         router.add(["GET"], "/healthz") { _, _ in
             ((try? pool.with { $0.isHealthy() }) ?? false) ? .text(200, "ok") : .text(503, "the database does not answer")
         }
