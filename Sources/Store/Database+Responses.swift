@@ -56,3 +56,22 @@ extension Database {
         }
     }
 }
+
+/// What `/metrics` reports from the database.
+public struct StoreMetrics: Sendable {
+    public var responses: [(survey: String, count: Int)] = []
+    public var mail: [(status: String, count: Int)] = []
+}
+
+extension Database {
+    public func metrics() throws -> StoreMetrics {
+        var metrics = StoreMetrics()
+        metrics.responses = try connection.rows("SELECT survey_id, count(*) AS n FROM responses GROUP BY survey_id ORDER BY survey_id").map {
+            ($0.text("survey_id") ?? "", $0.int("n") ?? 0)
+        }
+        metrics.mail = try connection.rows("SELECT status, count(*) AS n FROM mail_queue GROUP BY status ORDER BY status").map {
+            ($0.text("status") ?? "", $0.int("n") ?? 0)
+        }
+        return metrics
+    }
+}

@@ -8,6 +8,7 @@ import Survey
 /// here as they are built.
 public struct WebApp: Sendable {
     public let router: Router
+    let metrics = Metrics()
 
     /// `webhookSecret`: `whsec_…`; without it the response webhook is off (404).
     public init(pool: DatabasePool, surveys: @escaping @Sendable () -> [String: Survey], webhookSecret: String? = nil) {
@@ -28,8 +29,14 @@ public struct WebApp: Sendable {
         router.add(["GET"], "/healthz") { _, _ in
             ((try? pool.with { $0.isHealthy() }) ?? false) ? .text(200, "ok") : .text(503, "the database does not answer")
         }
+        let metrics = self.metrics
+        router.add(["GET"], "/metrics") { _, _ in metrics.render(pool) }
         self.router = router
     }
 
-    public func respond(_ request: Request) -> Response { router.respond(request) }
+    public func respond(_ request: Request) -> Response {
+        let response = router.respond(request)
+        metrics.count(request, response)
+        return response
+    }
 }

@@ -71,5 +71,9 @@ struct SurveyPagesTests {
         #expect(try httpClient(port, "GET", "/s/jugendcheck-2027").status == 404)
         let ended = try httpClient(port, "GET", "/s/bildungskonferenz-2027")
         #expect(ended.status == 403 && ended.body.contains("Umfrage beendet"))
+        let metrics = try httpClient(port, "GET", "/metrics").body
+        #expect(metrics.contains("mitreden_responses_stored{survey=\"familienfreundlichkeit-herzberg\"} 1"), "\(metrics)")
+        #expect(metrics.contains("mitreden_http_requests_total{method=\"POST\",status=\"303\"} 1"))
+        #expect(metrics.contains("mitreden_mail_queue_length 0"))
     }
 }

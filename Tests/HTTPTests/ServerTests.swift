@@ -83,3 +83,46 @@ struct ServerTests {
         #expect(exchange(port, Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)).isEmpty)
     }
 }
+
+@Suite("HTTP server under hostile input", .serialized)
+struct HostileServerTests {
+    @Test("every broken or hostile request of the parser's table gets its status over a socket; the server still answers",
+          arguments: RequestParserTests.hostile)
+    func hostile(_ text: String, _ status: Int) throws {
+        let server = Server(host: "127.0.0.1", port: 0) { _ in .text(200, "ok") }
+        server.readTimeout = 1
+        let port = try server.start()
+        defer { server.stop() }
+        let answer = exchange(port, Array(text.utf8))
+        #expect(answer.hasPrefix("HTTP/1.1 \(status) "), "\(answer.prefix(60))")
+        #expect(exchange(port, Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 200 OK"))
+    }
+
+    @Test("500 idle connections are held while a normal request is still answered")
+    func idleConnections() throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < 2048 { limit.rlim_cur = min(limit.rlim_max, 4096); setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) }
+        let server = Server(host: "127.0.0.1", port: 0) { _ in .text(200, "ok") }
+        server.idleTimeout = 60
+        server.maxConnections = 600
+        let port = try server.start()
+        defer { server.stop() }
+        var idle: [Int32] = []
+        defer { idle.forEach { close($0) } }
+        for _ in 0..<500 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+            let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            #expect(connected == 0)
+            idle.append(fd)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        let started = Date()
+        #expect(exchange(port, Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 200 OK"))
+        #expect(Date().timeIntervalSince(started) < 2)
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import HTTP
+import Store
+
+/// Counts requests by method class and status, and reads stored responses and the mail queue
+/// from the database, in the Prometheus text format (version 0.0.4).
+final class Metrics: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requests: [String: Int] = [:]
+
+    func count(_ request: Request, _ response: Response) {
+        let key = "method=\"\(request.method == "GET" || request.method == "HEAD" ? "GET" : request.method == "POST" ? "POST" : "other")\",status=\"\(response.status)\""
+        lock.withLock { requests[key, default: 0] += 1 }
+    }
+
+    func render(_ pool: DatabasePool) -> Response {
+        var out = "# HELP mitreden_http_requests_total HTTP requests answered, by method and status.\n# TYPE mitreden_http_requests_total counter\n"
+        for (labels, count) in lock.withLock({ requests }).sorted(by: { $0.key < $1.key }) {
+            out += "mitreden_http_requests_total{\(labels)} \(count)\n"
+        }
+        guard let stored = try? pool.with({ try $0.metrics() }) else { return .text(503, "the database does not answer") }
+        out += "# HELP mitreden_responses_stored Responses stored, by survey.\n# TYPE mitreden_responses_stored gauge\n"
+        for (survey, count) in stored.responses { out += "mitreden_responses_stored{survey=\"\(survey)\"} \(count)\n" }
+        out += "# HELP mitreden_mail Mails in the queue, by status (delivered, deferred, failed, unknown, queued, sending, cancelled).\n# TYPE mitreden_mail gauge\n"
+        for (status, count) in stored.mail { out += "mitreden_mail{status=\"\(status)\"} \(count)\n" }
+        let waiting = stored.mail.filter { ["queued", "deferred", "sending"].contains($0.status) }.map(\.count).reduce(0, +)
+        out += "# HELP mitreden_mail_queue_length Mails waiting to be sent.\n# TYPE mitreden_mail_queue_length gauge\nmitreden_mail_queue_length \(waiting)\n"
+        return Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: out)
+    }
+}
