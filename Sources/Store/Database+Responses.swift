@@ -2,6 +2,27 @@ import Foundation
 import JSON
 import SQLite
 
+/// A response to store.
+public struct NewResponse: Sendable {
+    public var surveyID: String
+    public var token: String?
+    public var anonymous: Bool
+    public var carried: [String]
+    public var answers: String
+    public var source: String
+    public var webhookID: String?
+
+    public init(surveyID: String, token: String?, anonymous: Bool, carried: [String], answers: String, source: String, webhookID: String? = nil) {
+        self.surveyID = surveyID
+        self.token = token
+        self.anonymous = anonymous
+        self.carried = carried
+        self.answers = answers
+        self.source = source
+        self.webhookID = webhookID
+    }
+}
+
 /// What storing a response came to.
 public enum StoreOutcome: Sendable, Equatable {
     case stored(id: String)
@@ -12,41 +33,38 @@ public enum StoreOutcome: Sendable, Equatable {
 }
 
 extension Database {
-    /// Stores one response in one immediate transaction; when it returns `.stored`, the
-    /// response is on disk (synchronous=FULL). With a token, the participant must exist and
-    /// not have answered; they are marked as answered. `carried` names the participant
-    /// attributes copied into the response. Anonymous responses keep no participant id and
-    /// only the day, and their random ids follow no order.
-    public func storeResponse(surveyID: String, token: String?, anonymous: Bool, carried: [String],
-                              answers: String, source: String, webhookID: String? = nil, now: Date = Date()) throws -> StoreOutcome {
-        try connection.transaction {
-            if let webhookID, let first = try connection.row("SELECT status, body FROM webhook_receipts WHERE webhook_id = ?", [.text(webhookID)]) {
-                return .replay(status: first.int("status") ?? 201, body: first.text("body") ?? "")
-            }
-            var participantID: Int64?
-            var attributes = "{}"
-            if let token {
-                guard let row = try connection.row("SELECT id, answered, attributes FROM participants WHERE token = ? AND survey_id = ?",
-                                                   [.text(token), .text(surveyID)]) else { return .unknownToken }
-                if row.int("answered") == 1 { return .alreadyAnswered }
-                participantID = Int64(row.int("id")!)
-                let all = (try? JSONParser.parse(row.text("attributes") ?? "{}"))?.stringMembers ?? []
-                attributes = JSONValue.object(all.filter { carried.contains($0.0) }.map { ($0.0, .string($0.1)) }).serialized()
-                try connection.run("UPDATE participants SET answered = 1, updated_at = ? WHERE id = ?", [.text(Database.now(now)), .integer(participantID!)])
-            }
-            let id = Token.make()
-            let stamp = Database.now(now)
-            try connection.run("""
-                INSERT INTO responses (id, survey_id, participant_id, submitted, source, attributes, answers) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [.text(id), .text(surveyID), anonymous ? .null : participantID.map(SQLValue.integer) ?? .null,
-                      .text(anonymous ? String(stamp.prefix(10)) : stamp), .text(source), .text(attributes), .text(answers)])
-            if let webhookID {
-                try connection.run("DELETE FROM webhook_receipts WHERE received_at < ?", [.text(Database.now(now.addingTimeInterval(-48 * 3600)))])
-                try connection.run("INSERT INTO webhook_receipts (webhook_id, status, body, received_at) VALUES (?, 201, ?, ?)",
-                                   [.text(webhookID), .text(JSONValue.object([("response", .string(id))]).serialized()), .text(stamp)])
-            }
-            return .stored(id: id)
+    /// Stores one response inside a transaction the caller holds (`ResponseWriter`'s group commit). With a token,
+    /// the participant must exist and not have answered; they are marked as answered. Only the
+    /// survey's carried attributes are copied. Anonymous responses keep no participant id and
+    /// only the day, and their random ids follow no order. With a webhook-id seen before, the
+    /// first answer is returned and nothing is stored.
+    func insert(_ new: NewResponse, now: Date) throws -> StoreOutcome {
+        if let webhookID = new.webhookID, let first = try webhookReceipt(webhookID) {
+            return .replay(status: first.status, body: first.body)
         }
+        var participantID: Int64?
+        var attributes = "{}"
+        if let token = new.token {
+            guard let row = try connection.row("SELECT id, answered, attributes FROM participants WHERE token = ? AND survey_id = ?",
+                                               [.text(token), .text(new.surveyID)]) else { return .unknownToken }
+            if row.int("answered") == 1 { return .alreadyAnswered }
+            participantID = Int64(row.int("id")!)
+            let all = (try? JSONParser.parse(row.text("attributes") ?? "{}"))?.stringMembers ?? []
+            attributes = JSONValue.object(all.filter { new.carried.contains($0.0) }.map { ($0.0, .string($0.1)) }).serialized()
+            try connection.run("UPDATE participants SET answered = 1, updated_at = ? WHERE id = ?", [.text(Database.now(now)), .integer(participantID!)])
+        }
+        let id = Token.make()
+        let stamp = Database.now(now)
+        try connection.run("""
+            INSERT INTO responses (id, survey_id, participant_id, submitted, source, attributes, answers) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [.text(id), .text(new.surveyID), new.anonymous ? .null : participantID.map(SQLValue.integer) ?? .null,
+                  .text(new.anonymous ? String(stamp.prefix(10)) : stamp), .text(new.source), .text(attributes), .text(new.answers)])
+        if let webhookID = new.webhookID {
+            try connection.run("DELETE FROM webhook_receipts WHERE received_at < ?", [.text(Database.now(now.addingTimeInterval(-48 * 3600)))])
+            try connection.run("INSERT INTO webhook_receipts (webhook_id, status, body, received_at) VALUES (?, 201, ?, ?)",
+                               [.text(webhookID), .text(JSONValue.object([("response", .string(id))]).serialized()), .text(stamp)])
+        }
+        return .stored(id: id)
     }
 
     /// The first answer to a webhook-id seen in the last 24 hours or more, if any.

@@ -13,6 +13,7 @@ import Survey
 struct ResponseWebhook {
     let verifier: StandardWebhooks
     let pool: DatabasePool
+    let writer: ResponseWriter
     let surveys: @Sendable () -> [String: Survey]
     let now: @Sendable () -> Date
 
@@ -63,10 +64,8 @@ struct ResponseWebhook {
                 return Problem(status: 422, title: "Unprocessable Content", detail: "some answers break the survey's rules",
                                errors: checked.errors.map { ($0.question, $0.message) }).response
             }
-            let outcome = try pool.with {
-                try $0.storeResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
-                                     answers: checked.json(in: survey).serialized(), source: "webhook", webhookID: id, now: now())
-            }
+            let outcome = try writer.store(NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
+                                                       answers: checked.json(in: survey).serialized(), source: "webhook", webhookID: id))
             switch outcome {
             case .stored(let responseID):
                 return Response(status: 201, contentType: "application/json", body: JSONValue.object([("response", .string(responseID))]).serialized() + "\n")

@@ -8,6 +8,7 @@ import Survey
 /// answered (unknown 404, before or after the survey's window 403, already answered 409).
 struct SurveyPages {
     let pool: DatabasePool
+    let writer: ResponseWriter
     let surveys: @Sendable () -> [String: Survey]
     let now: @Sendable () -> Date
 
@@ -77,10 +78,8 @@ struct SurveyPages {
             let form = SurveyForm(survey: survey, language: language, action: action, fields: fields, errors: checked.errors)
             return Page(language: language, title: title, body: form.html, status: 422).response()
         }
-        let outcome = try pool.with {
-            try $0.storeResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
-                                 answers: checked.json(in: survey).serialized(), source: "form", now: now())
-        }
+        let outcome = try writer.store(NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
+                                                   answers: checked.json(in: survey).serialized(), source: "form"))
         switch outcome {
         case .stored, .replay:   // forms carry no webhook-id, so no replay reaches here
             var response = Response(status: 303, headers: Page.securityHeaders + [("Location", "/thanks/\(survey.id)?lang=\(language)")])

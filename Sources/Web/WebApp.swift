@@ -11,19 +11,19 @@ public struct WebApp: Sendable {
     let metrics = Metrics()
 
     /// `webhookSecret`: `whsec_…`; without it the response webhook is off (404).
-    public init(pool: DatabasePool, surveys: @escaping @Sendable () -> [String: Survey], webhookSecret: String? = nil) {
+    public init(pool: DatabasePool, writer: ResponseWriter, surveys: @escaping @Sendable () -> [String: Survey], webhookSecret: String? = nil) {
         var router = Router()
         let unsubscribe = Unsubscribe(pool: pool, surveys: surveys)
         router.add(["GET"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: false) }
         router.add(["POST"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: true) }
-        let pages = SurveyPages(pool: pool, surveys: surveys, now: { Date() })
+        let pages = SurveyPages(pool: pool, writer: writer, surveys: surveys, now: { Date() })
         router.add(["GET"], "/t/:token") { request, p in pages.invited(request, token: p["token"]!, post: false) }
         router.add(["POST"], "/t/:token") { request, p in pages.invited(request, token: p["token"]!, post: true) }
         router.add(["GET"], "/s/:survey") { request, p in pages.open(request, surveyID: p["survey"]!, post: false) }
         router.add(["POST"], "/s/:survey") { request, p in pages.open(request, surveyID: p["survey"]!, post: true) }
         router.add(["GET"], "/thanks/:survey") { request, p in pages.thanks(request, surveyID: p["survey"]!) }
         if let secret = webhookSecret, let verifier = StandardWebhooks(secret: secret) {
-            let webhook = ResponseWebhook(verifier: verifier, pool: pool, surveys: surveys, now: { Date() })
+            let webhook = ResponseWebhook(verifier: verifier, pool: pool, writer: writer, surveys: surveys, now: { Date() })
             router.add(["POST"], "/hooks/responses") { request, _ in webhook.respond(request) }
         }
         router.add(["GET"], "/healthz") { _, _ in

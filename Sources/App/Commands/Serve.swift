@@ -48,7 +48,8 @@ extension Commands {
                 stopped.signal()
             }
         }
-        let web = WebApp(pool: DatabasePool(directory: config.dataDirectory), surveys: { daemon.surveysByID },
+        let web = WebApp(pool: DatabasePool(directory: config.dataDirectory), writer: try ResponseWriter(directory: config.dataDirectory),
+                         surveys: { daemon.surveysByID },
                          webhookSecret: config.webhookSecret)
         let server = Server(host: config.listenHost, port: config.listenPort) { request in web.respond(request) }
         let port: UInt16
