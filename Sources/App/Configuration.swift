@@ -106,6 +106,10 @@ public struct Configuration: Sendable, Equatable {
             c[keyPath: keyPath] = secret
         }
         c.eventsAllowPrivate = env("MITREDEN_EVENTS_ALLOW_PRIVATE") == "1"
+        // Relative folders are shown in messages as given, without a leading "./".
+        for keyPath in [\Configuration.dataDirectory, \Configuration.surveysDirectory, \Configuration.templatesDirectory] {
+            while c[keyPath: keyPath].hasPrefix("./") && c[keyPath: keyPath].count > 2 { c[keyPath: keyPath].removeFirst(2) }
+        }
         c.bounceAddress = env("MITREDEN_BOUNCE_ADDRESS")
         if let bounce = c.bounceAddress, !bounce.contains("@") || bounce.contains(" ") {
             throw ConfigurationError("MITREDEN_BOUNCE_ADDRESS '\(bounce)' must be an address pattern such as bounce+{id}@lkee.de")

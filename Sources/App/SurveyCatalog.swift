@@ -14,10 +14,7 @@ struct SurveyCatalog {
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         return names.filter { ($0.hasSuffix(".yml") || $0.hasSuffix(".yaml")) && !$0.hasPrefix(".") }.sorted()
-            .map { name in
-                let path = (directory as NSString).appendingPathComponent(name)
-                return path.hasPrefix("./") ? String(path.dropFirst(2)) : path
-            }
+            .map { (directory as NSString).appendingPathComponent($0) }
     }
 
     /// Reads the given files; a broken file adds its errors and is left out.

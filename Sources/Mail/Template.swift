@@ -86,6 +86,13 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
     public var path: String
     public var mark: Mark
     public var message: String
+
+    public init(path: String, mark: Mark, message: String) {
+        self.path = path
+        self.mark = mark
+        self.message = message
+    }
+
     public var description: String { "\(path):\(mark.line):\(mark.column): error: \(message)" }
 }
 

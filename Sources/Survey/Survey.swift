@@ -23,6 +23,8 @@ public struct Survey: Sendable {
     public var questions: [Question]
     /// The file the survey was read from, for messages.
     public var sourcePath: String
+    /// Changes whenever the file's text changes (FNV-1a of the text), for caches of rendered pages.
+    public var fingerprint: UInt64 = 0
 
     public var defaultLanguage: String { languages[0] }
 

@@ -13,7 +13,10 @@ public enum SurveyReader {
         }
         let decoder = SurveyDecoder(path: path)
         let survey = decoder.decode(root)
-        if let survey, decoder.errors.isEmpty { return survey }
+        if var survey, decoder.errors.isEmpty {
+            survey.fingerprint = text.utf8.reduce(0xcbf29ce484222325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100000001b3 }
+            return survey
+        }
         throw SurveyErrors(errors: decoder.errors)
     }
 

@@ -4,6 +4,7 @@ import Mail
 /// A public page: semantic HTML in the reader's language, readable on a phone, no script,
 /// with the security headers every public page carries.
 struct Page {
+    var frame = PageFrame.plain
     var language: String
     var title: String
     /// Already escaped HTML.
@@ -47,6 +48,9 @@ struct Page {
     """
 
     func response() -> Response {
+        if let framed = frame.wrap(language: language, title: title, body: "<main>\n\(body)</main>") {
+            return Response(status: status, contentType: "text/html; charset=utf-8", body: framed, headers: Page.securityHeaders)
+        }
         let html = """
         <!DOCTYPE html>
         <html lang="\(Template.escapeHTML(language))">

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Mail
 import Store
 import Survey
 
@@ -8,8 +9,10 @@ import Survey
 /// answered (unknown 404, before or after the survey's window 403, already answered 409).
 struct SurveyPages {
     let pool: DatabasePool
+    let blankForms = BlankForms()
     let writer: ResponseWriter
     let surveys: @Sendable () -> [String: Survey]
+    let frame: PageFrame
     let now: @Sendable () -> Date
 
     func language(_ request: Request, _ survey: Survey, preferred: String?) -> String {
@@ -18,7 +21,7 @@ struct SurveyPages {
     }
 
     func message(_ status: Int, _ language: String, _ title: String, _ text: String) -> Response {
-        Page(language: language, title: title, body: "<h1>\(title)</h1>\n<p>\(text)</p>", status: status).response()
+        Page(frame: frame, language: language, title: title, body: "<h1>\(title)</h1>\n<p>\(text)</p>", status: status).response()
     }
 
     func unknown(_ request: Request) -> Response {
@@ -66,7 +69,7 @@ struct SurveyPages {
     func form(_ request: Request, survey: Survey, language: String, token: String?, action: String, post: Bool) throws -> Response {
         let title = survey.title.text(language, default: survey.defaultLanguage)
         guard post else {
-            return Page(language: language, title: title, body: SurveyForm(survey: survey, language: language, action: action).html).response()
+            return Page(frame: frame, language: language, title: title, body: blankForms.html(survey, language: language, action: action)).response()
         }
         let contentType = request.header("content-type")?.lowercased() ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
@@ -76,7 +79,7 @@ struct SurveyPages {
         let checked = survey.checkForm(fields, language: language)
         guard checked.errors.isEmpty else {
             let form = SurveyForm(survey: survey, language: language, action: action, fields: fields, errors: checked.errors)
-            return Page(language: language, title: title, body: form.html, status: 422).response()
+            return Page(frame: frame, language: language, title: title, body: form.html, status: 422).response()
         }
         let outcome = try writer.store(NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
                                                    answers: checked.json(in: survey).serialized(), source: "form"))
@@ -96,5 +99,27 @@ struct SurveyPages {
         guard let survey = surveys()[surveyID] else { return unknown(request) }
         let language = language(request, survey, preferred: nil)
         return message(200, language, UIText.html("thanks.title", language), UIText.html("thanks.text", language))
+    }
+}
+
+/// The empty form of a survey in a language is the same for every visitor but for its action
+/// URL: rendered once per survey version and language, and kept in two halves around the action.
+final class BlankForms: @unchecked Sendable {
+    private let lock = NSLock()
+    private var forms: [String: (before: String, after: String)] = [:]
+    private static let marker = "\u{1}action\u{1}"
+
+    func html(_ survey: Survey, language: String, action: String) -> String {
+        let key = "\(survey.id)|\(language)|\(survey.fingerprint)"
+        let halves: (before: String, after: String) = lock.withLock {
+            if let cached = forms[key] { return cached }
+            let html = SurveyForm(survey: survey, language: language, action: Self.marker).html
+            let range = html.range(of: Template.escapeHTML(Self.marker))!
+            let halves = (String(html[..<range.lowerBound]), String(html[range.upperBound...]))
+            if forms.count > 256 { forms.removeAll() }
+            forms[key] = halves
+            return halves
+        }
+        return halves.before + Template.escapeHTML(action) + halves.after
     }
 }

@@ -9,6 +9,7 @@ import Survey
 struct Unsubscribe {
     let pool: DatabasePool
     let surveys: @Sendable () -> [String: Survey]
+    let frame: PageFrame
 
     /// The page texts in German and English; other languages read the English ones.
     static let texts: [String: [String: String]] = [
@@ -34,7 +35,7 @@ struct Unsubscribe {
             guard Token.isWellFormed(Substring(token)), let holder = try pool.with({ try $0.linkHolder(token: token) }),
                   let survey = surveys()[holder.surveyID] else {
                 let language = request.queryItem("lang").flatMap { Self.texts[$0] != nil ? $0 : nil } ?? "de"
-                return Page(language: language, title: Self.text("unknown", language),
+                return Page(frame: frame, language: language, title: Self.text("unknown", language),
                             body: "<h1>\(Self.text("unknown", language))</h1>\n<p>\(Self.text("unknownText", language))</p>", status: 404).response()
             }
             let language = request.queryItem("lang").flatMap { survey.languages.contains($0) ? $0 : nil }
@@ -42,11 +43,11 @@ struct Unsubscribe {
             let title = survey.title.text(language, default: survey.defaultLanguage)
             if post {
                 _ = try pool.with { try $0.unsubscribe(token: token) }
-                return Page(language: language, title: Self.text("doneTitle", language),
+                return Page(frame: frame, language: language, title: Self.text("doneTitle", language),
                             body: "<h1>\(Self.text("doneTitle", language))</h1>\n<p role=\"status\">\(Self.text("done", language, title))</p>").response()
             }
             if holder.unsubscribed {
-                return Page(language: language, title: Self.text("doneTitle", language),
+                return Page(frame: frame, language: language, title: Self.text("doneTitle", language),
                             body: "<h1>\(Self.text("doneTitle", language))</h1>\n<p>\(Self.text("already", language, title))</p>").response()
             }
             let others = survey.languages.filter { $0 != language }.map {
@@ -60,7 +61,7 @@ struct Unsubscribe {
             </form>
             """
             if !others.isEmpty { body += "\n<nav aria-label=\"Language\">\(others.joined(separator: " · "))</nav>" }
-            return Page(language: language, title: Self.text("title", language), body: body).response()
+            return Page(frame: frame, language: language, title: Self.text("title", language), body: body).response()
         } catch {
             return .text(503, "the database does not answer; please try again in a minute")
         }

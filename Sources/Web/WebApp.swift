@@ -11,12 +11,13 @@ public struct WebApp: Sendable {
     let metrics = Metrics()
 
     /// `webhookSecret`: `whsec_…`; without it the response webhook is off (404).
-    public init(pool: DatabasePool, writer: ResponseWriter, surveys: @escaping @Sendable () -> [String: Survey], webhookSecret: String? = nil) {
+    public init(pool: DatabasePool, writer: ResponseWriter, surveys: @escaping @Sendable () -> [String: Survey],
+                webhookSecret: String? = nil, frame: PageFrame = .plain) {
         var router = Router()
-        let unsubscribe = Unsubscribe(pool: pool, surveys: surveys)
+        let unsubscribe = Unsubscribe(pool: pool, surveys: surveys, frame: frame)
         router.add(["GET"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: false) }
         router.add(["POST"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: true) }
-        let pages = SurveyPages(pool: pool, writer: writer, surveys: surveys, now: { Date() })
+        let pages = SurveyPages(pool: pool, writer: writer, surveys: surveys, frame: frame, now: { Date() })
         router.add(["GET"], "/t/:token") { request, p in pages.invited(request, token: p["token"]!, post: false) }
         router.add(["POST"], "/t/:token") { request, p in pages.invited(request, token: p["token"]!, post: true) }
         router.add(["GET"], "/s/:survey") { request, p in pages.open(request, surveyID: p["survey"]!, post: false) }

@@ -89,7 +89,7 @@ struct ConfigurationTests {
     @Test("defaults are SPEC.md's; options win over the environment")
     func precedence() throws {
         let defaults = try Configuration.parse(options: [:], environment: [:])
-        #expect(defaults.databasePath == "./data/mitreden.sqlite")
+        #expect(defaults.databasePath == "data/mitreden.sqlite")
         #expect(defaults.listenPort == 8080 && defaults.smtpConnections == 4 && defaults.smtpRate == 20 && defaults.smtpTLS == "require")
         let c = try Configuration.parse(options: ["--data": "/srv/a"], environment: ["MITREDEN_DATA": "/srv/b", "MITREDEN_LISTEN": "[::1]:9000"])
         #expect(c.dataDirectory == "/srv/a")

@@ -43,7 +43,7 @@ struct ParticipantsCommandTests {
         let dir = try Binary.workspace()
         try "email\na@b.de\n".write(toFile: dir + "/l.csv", atomically: true, encoding: .utf8)
         let unknown = try Binary.run(["participants", "import", "jugendcheck", "l.csv"], in: dir)
-        #expect(unknown.status == 1 && unknown.stderr.contains("no survey 'jugendcheck' in ./surveys (surveys: "))
+        #expect(unknown.status == 1 && unknown.stderr.contains("no survey 'jugendcheck' in surveys (surveys: "))
         let open = try Binary.run(["participants", "import", "familienfreundlichkeit-herzberg", "l.csv"], in: dir)
         #expect(open.status == 1 && open.stderr.contains("is an open survey"))
     }

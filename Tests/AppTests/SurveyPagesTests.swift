@@ -76,4 +76,27 @@ struct SurveyPagesTests {
         #expect(metrics.contains("mitreden_http_requests_total{method=\"POST\",status=\"303\"} 1"))
         #expect(metrics.contains("mitreden_mail_queue_length 0"))
     }
+
+    @Test("templates/page.html wraps every public page; check finds an unknown placeholder in it")
+    func pageFrame() throws {
+        let dir = try Binary.workspace()
+        let frame = """
+        <!DOCTYPE html><html lang="{{lang}}"><head><meta charset="utf-8"><title>{{title}} – Landkreis Elbe-Elster</title></head>
+        <body><header><img src="/logo.svg" alt="Landkreis Elbe-Elster"></header>{{content}}
+        <footer><a href="https://www.lkee.de/impressum">Impressum</a></footer></body></html>
+        """
+        try frame.write(toFile: dir + "/templates/page.html", atomically: true, encoding: .utf8)
+        #expect(try Binary.run(["check"], in: dir).status == 0)
+        let (serve, port) = try startServe(in: dir)
+        let page = try httpClient(port, "GET", "/s/familienfreundlichkeit-herzberg").body
+        kill(serve.processIdentifier, SIGKILL)
+        serve.waitUntilExit()
+        #expect(page.hasPrefix("<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>Wie familienfreundlich ist Herzberg (Elster)? – Landkreis Elbe-Elster</title>"))
+        #expect(page.contains("<main>\n<h1>Wie familienfreundlich ist Herzberg (Elster)?</h1>") && page.contains("Impressum</a></footer>"))
+
+        try frame.replacingOccurrences(of: "{{title}}", with: "{{titel}}").write(toFile: dir + "/templates/page.html", atomically: true, encoding: .utf8)
+        let check = try Binary.run(["check"], in: dir)
+        #expect(check.status == 1)
+        #expect(check.stderr.hasPrefix("templates/page.html:1:73: error: unknown placeholder {{titel}} (did you mean {{title}}?"), "\(check.stderr)")
+    }
 }

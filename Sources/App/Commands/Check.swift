@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import Mail
 import Survey
+import Web
 
 extension Commands {
     static let check = Command(
@@ -31,6 +32,7 @@ extension Commands {
         guard !paths.isEmpty else { throw InputError("mitreden: error: no survey files (*.yml) found; write one in \(config.surveysDirectory)") }
         let catalog = SurveyCatalog.load(paths)
         var errors = catalog.errors
+        do { _ = try PageFrame.load(directory: config.templatesDirectory) } catch let error as TemplateError { errors.append(error.description) }
         for survey in catalog.surveys {
             let templateErrors = MailTemplate.check(survey, directory: config.templatesDirectory).map(\.description)
             errors += templateErrors

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import Mail
 import Store
 import Survey
 import HTTP
@@ -50,7 +51,7 @@ extension Commands {
         }
         let web = WebApp(pool: DatabasePool(directory: config.dataDirectory), writer: try ResponseWriter(directory: config.dataDirectory),
                          surveys: { daemon.surveysByID },
-                         webhookSecret: config.webhookSecret)
+                         webhookSecret: config.webhookSecret, frame: try pageFrame(config))
         let server = Server(host: config.listenHost, port: config.listenPort) { request in web.respond(request) }
         let port: UInt16
         do {
@@ -67,6 +68,15 @@ extension Commands {
         mail.wait()
         Log.event("stopped")
         return ExitCode.ok
+    }
+}
+
+/// `templates/page.html`; a broken one stops the start with its error (check finds it first).
+func pageFrame(_ config: Configuration) throws -> PageFrame {
+    do {
+        return try PageFrame.load(directory: config.templatesDirectory)
+    } catch let error as TemplateError {
+        throw InputError([error.description, "mitreden: error: fix templates/page.html (or remove it) and start again"])
     }
 }
 
