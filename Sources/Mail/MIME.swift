@@ -28,17 +28,16 @@ enum MIME {
 
     /// RFC 2047 `=?UTF-8?B?…?=` words of at most 64 characters, never splitting a character.
     static func encodedWords(_ text: String) -> [String] {
+        let bytes = Array(text.utf8)
         var words: [String] = []
-        var chunk: [UInt8] = []
-        for scalar in text.unicodeScalars {
-            let bytes = Array(String(scalar).utf8)
-            if chunk.count + bytes.count > 39 {   // 52 base64 characters: a word fits after "Subject: " in 78
-                words.append("=?UTF-8?B?" + base64(chunk) + "?=")
-                chunk = []
-            }
-            chunk += bytes
+        var start = 0
+        while start < bytes.count || words.isEmpty {
+            var end = min(start + 39, bytes.count)   // 52 base64 characters: a word fits after "Subject: " in 78
+            while end < bytes.count && end > start && bytes[end] & 0xC0 == 0x80 { end -= 1 }   // not inside a character
+            words.append("=?UTF-8?B?" + base64(Array(bytes[start..<end])) + "?=")
+            start = end
+            if bytes.isEmpty { break }
         }
-        if !chunk.isEmpty || words.isEmpty { words.append("=?UTF-8?B?" + base64(chunk) + "?=") }
         return words
     }
 
@@ -96,6 +95,13 @@ enum MIME {
                     out += [13, 10]
                     width = 0
                     i += b == 0x0D ? 2 : 1
+                    continue
+                }
+                if b >= 33 && b <= 126 && b != 61 {   // printable ASCII: as it is
+                    if width >= 75 { out += [61, 13, 10]; width = 0 }
+                    out.append(b)
+                    width += 1
+                    i += 1
                     continue
                 }
                 let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1

@@ -65,6 +65,7 @@ public struct Template: Sendable {
 
     /// Escapes `& < > " '` for HTML text and attribute values.
     public static func escapeHTML(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for c in text.unicodeScalars {
