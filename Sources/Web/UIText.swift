@@ -14,6 +14,11 @@ enum UIText {
             "closed.title": "Umfrage beendet", "closed.text": "Die Umfrage „%@“ ist beendet. Vielen Dank für dein Interesse!",
             "unknown.title": "Dieser Link ist nicht gültig.", "unknown.text": "Bitte prüfe, ob du den ganzen Link geöffnet hast.",
             "language": "Sprache", "min": "Minimum", "max": "Maximum",
+            "unsubscribe.title": "Keine E-Mails mehr?", "unsubscribe.ask": "Du bekommst dann keine Einladungen und Erinnerungen mehr zur Umfrage „%@“.",
+            "unsubscribe.button": "Keine E-Mails mehr", "unsubscribe.done": "Erledigt: Du bekommst keine E-Mails mehr zur Umfrage „%@“.",
+            "unsubscribe.already": "Du bist bereits abgemeldet: Zur Umfrage „%@“ bekommst du keine E-Mails mehr.",
+            "unsubscribe.unknown": "Dieser Link ist nicht gültig.", "unsubscribe.unknownText": "Bitte prüfe, ob du den ganzen Link aus der E-Mail geöffnet hast.",
+            "unsubscribe.doneTitle": "Abgemeldet",
         ],
         "en": [
             "submit": "Send answers", "required": "required", "other": "Other, namely:",
@@ -26,6 +31,11 @@ enum UIText {
             "closed.title": "Survey closed", "closed.text": "The survey “%@” has closed. Thank you for your interest!",
             "unknown.title": "This link is not valid.", "unknown.text": "Please check that you opened the whole link.",
             "language": "Language", "min": "minimum", "max": "maximum",
+            "unsubscribe.title": "No more emails?", "unsubscribe.ask": "You will no longer receive invitations or reminders for the survey “%@”.",
+            "unsubscribe.button": "No more emails", "unsubscribe.done": "Done: you will no longer receive emails about the survey “%@”.",
+            "unsubscribe.already": "You have already unsubscribed: you will receive no more emails about the survey “%@”.",
+            "unsubscribe.unknown": "This link is not valid.", "unsubscribe.unknownText": "Please check that you opened the whole link from the email.",
+            "unsubscribe.doneTitle": "Unsubscribed",
         ],
     ]
 

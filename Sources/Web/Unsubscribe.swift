@@ -11,30 +11,15 @@ struct Unsubscribe {
     let surveys: @Sendable () -> [String: Survey]
     let frame: PageFrame
 
-    /// The page texts in German and English; other languages read the English ones.
-    static let texts: [String: [String: String]] = [
-        "de": ["title": "Keine E-Mails mehr?", "ask": "Du bekommst dann keine Einladungen und Erinnerungen mehr zur Umfrage „%@“.",
-               "button": "Keine E-Mails mehr", "done": "Erledigt: Du bekommst keine E-Mails mehr zur Umfrage „%@“.",
-               "already": "Du bist bereits abgemeldet: Zur Umfrage „%@“ bekommst du keine E-Mails mehr.",
-               "unknown": "Dieser Link ist nicht gültig.", "unknownText": "Bitte prüfe, ob du den ganzen Link aus der E-Mail geöffnet hast.",
-               "doneTitle": "Abgemeldet"],
-        "en": ["title": "No more emails?", "ask": "You will no longer receive invitations or reminders for the survey “%@”.",
-               "button": "No more emails", "done": "Done: you will no longer receive emails about the survey “%@”.",
-               "already": "You have already unsubscribed: you will receive no more emails about the survey “%@”.",
-               "unknown": "This link is not valid.", "unknownText": "Please check that you opened the whole link from the email.",
-               "doneTitle": "Unsubscribed"],
-    ]
-
     static func text(_ key: String, _ language: String, _ value: String = "") -> String {
-        let table = texts[language] ?? texts["en"]!
-        return Template.escapeHTML(table[key]!.replacingOccurrences(of: "%@", with: value))
+        UIText.html("unsubscribe." + key, language, value)
     }
 
     func respond(_ request: Request, token: String, post: Bool) -> Response {
         do {
             guard Token.isWellFormed(Substring(token)), let holder = try pool.with({ try $0.linkHolder(token: token) }),
                   let survey = surveys()[holder.surveyID] else {
-                let language = request.queryItem("lang").flatMap { Self.texts[$0] != nil ? $0 : nil } ?? "de"
+                let language = request.queryItem("lang") == "en" ? "en" : "de"
                 return Page(frame: frame, language: language, title: Self.text("unknown", language),
                             body: "<h1>\(Self.text("unknown", language))</h1>\n<p>\(Self.text("unknownText", language))</p>", status: 404).response()
             }

@@ -45,6 +45,20 @@ enum Binary {
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Starts `mitreden` in the background; its stderr is returned as a pipe when `log` is set.
+    static func launch(_ arguments: [String], in directory: String, environment: [String: String] = [:], log: Bool = false) throws -> (Process, Pipe?) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
+        let err = log ? Pipe() : nil
+        process.standardError = err ?? FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return (process, err)
+    }
+
     /// A fresh working folder with copies of the repository's surveys and templates.
     static func workspace() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mitreden-e2e-\(UUID().uuidString)").path

@@ -186,19 +186,7 @@ struct MailDeliveryTests {
     }
 
     func startSend(in dir: String, environment: [String: String]) throws -> Process {
-        try startProcess(["send"], in: dir, environment: environment)
-    }
-
-    func startProcess(_ arguments: [String], in dir: String, environment: [String: String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binary.path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try Binary.launch(["send"], in: dir, environment: environment).0
     }
 }
 

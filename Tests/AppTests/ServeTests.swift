@@ -4,18 +4,10 @@ import Testing
 
 @Suite("serve (the real binary)")
 struct ServeTests {
-    /// Starts `mitreden serve`, waits for `until` in its log, and returns the process and a log reader.
+    /// Starts `mitreden serve` on the defaults with its log readable.
     func start(in dir: String) throws -> (Process, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binary.path)
-        process.arguments = ["serve"]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return (process, err)
+        let (process, err) = try Binary.launch(["serve"], in: dir, log: true)
+        return (process, err!)
     }
 
     func readUntil(_ pipe: Pipe, contains text: String, log: inout String) -> Bool {

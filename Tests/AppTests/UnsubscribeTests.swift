@@ -4,15 +4,8 @@ import Testing
 
 /// `mitreden serve` on a free port; returns the process and the port it listens on.
 func startServe(in dir: String, environment: [String: String] = [:]) throws -> (Process, Int) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Binary.path)
-    process.arguments = ["serve", "--listen", "127.0.0.1:0"]
-    process.currentDirectoryURL = URL(fileURLWithPath: dir)
-    process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
-    let err = Pipe()
-    process.standardError = err
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
+    let (process, pipe) = try Binary.launch(["serve", "--listen", "127.0.0.1:0"], in: dir, environment: environment, log: true)
+    let err = pipe!
     var log = ""
     let deadline = Date().addingTimeInterval(15)
     while !log.contains("event=started"), Date() < deadline {
