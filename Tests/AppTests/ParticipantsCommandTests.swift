@@ -44,6 +44,9 @@ struct ParticipantsCommandTests {
         try "email\na@b.de\n".write(toFile: dir + "/l.csv", atomically: true, encoding: .utf8)
         let unknown = try Binary.run(["participants", "import", "jugendcheck", "l.csv"], in: dir)
         #expect(unknown.status == 1 && unknown.stderr.contains("no survey 'jugendcheck' in surveys (surveys: "))
+        try "id: kaputt\n\ttitle: x\n".write(toFile: dir + "/surveys/andere.yml", atomically: true, encoding: .utf8)
+        let hinted = try Binary.run(["participants", "import", "kaputt", "l.csv"], in: dir)
+        #expect(hinted.status == 1 && hinted.stderr.contains("note: 1 survey file has errors and was left out (surveys/andere.yml); run 'mitreden check'"), "\(hinted.stderr)")
         let open = try Binary.run(["participants", "import", "familienfreundlichkeit-herzberg", "l.csv"], in: dir)
         #expect(open.status == 1 && open.stderr.contains("is an open survey"))
     }
