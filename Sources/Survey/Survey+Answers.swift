@@ -40,9 +40,9 @@ extension Survey {
             switch q.kind {
             case .single(_, let other):
                 if let code = single(q.id) {
-                    if q.codes.contains(code) { answer = .choice(code) } else { fail("Bitte wähle eine der Antworten.", "Please choose one of the answers.") }
+                    if q.codes.contains(code) { answer = .choice(code) } else { fail("Bitte eine der Antworten wählen.", "Please choose one of the answers.") }
                     if other, code == "other" {
-                        guard let text = single(q.id + ".other") else { fail("Bitte beschreibe „Sonstiges“.", "Please describe “Other”."); break }
+                        guard let text = single(q.id + ".other") else { fail("Bitte „Sonstiges“ beschreiben.", "Please describe “Other”."); break }
                         result.otherTexts[q.id] = String(text.prefix(2000))
                     }
                 }
@@ -52,33 +52,33 @@ extension Survey {
                     var unique: [String] = []
                     for code in chosen where !unique.contains(code) { unique.append(code) }
                     if !unique.allSatisfy(q.codes.contains) {
-                        fail("Bitte wähle nur aus den Antworten.", "Please choose only from the answers.")
+                        fail("Bitte nur aus den Antworten wählen.", "Please choose only from the answers.")
                     } else if let maxChoices, unique.count > maxChoices {
-                        fail("Bitte wähle höchstens \(maxChoices).", "Please choose at most \(maxChoices).")
+                        fail("Bitte höchstens \(maxChoices) wählen.", "Please choose at most \(maxChoices).")
                     } else {
                         answer = .choices(unique)
                         if other, unique.contains("other") {
                             if let text = single(q.id + ".other") { result.otherTexts[q.id] = String(text.prefix(2000)) }
-                            else { fail("Bitte beschreibe „Sonstiges“.", "Please describe “Other”.") }
+                            else { fail("Bitte „Sonstiges“ beschreiben.", "Please describe “Other”.") }
                         }
                     }
                 }
             case .scale(let low, let high, _, _):
                 if let text = single(q.id) {
                     if let n = Int(text), text.allSatisfy(\.isNumber) || text.hasPrefix("-"), (low...high).contains(n) { answer = .number(Double(n)) }
-                    else { fail("Bitte wähle einen Wert von \(low) bis \(high).", "Please choose a value from \(low) to \(high).") }
+                    else { fail("Bitte einen Wert von \(low) bis \(high) wählen.", "Please choose a value from \(low) to \(high).") }
                 }
             case .matrix(let rows, let options):
                 var chosen: [String: String] = [:]
                 for row in rows {
                     guard let code = single(q.id + "." + row.code) else { continue }
                     if options.contains(where: { $0.code == code }) { chosen[row.code] = code }
-                    else { fail("Bitte wähle in jeder Zeile eine der Antworten.", "Please choose one of the answers in each row.") }
+                    else { fail("Bitte in jeder Zeile eine der Antworten wählen.", "Please choose one of the answers in each row.") }
                 }
                 if !chosen.isEmpty { answer = .rows(chosen) }
             case .yesno:
                 if let code = single(q.id) {
-                    if code == "yes" || code == "no" { answer = .choice(code) } else { fail("Bitte wähle Ja oder Nein.", "Please choose yes or no.") }
+                    if code == "yes" || code == "no" { answer = .choice(code) } else { fail("Bitte Ja oder Nein wählen.", "Please choose yes or no.") }
                 }
             case .number(let low, let high, let decimals):
                 if let text = single(q.id) {
@@ -86,14 +86,14 @@ extension Survey {
                     let fraction = normalized.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count ?? 0
                     let digitsOnly = normalized.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }
                     if !digitsOnly || Double(normalized) == nil || !(Double(normalized)!.isFinite) {
-                        fail("Bitte gib eine Zahl ein, zum Beispiel 3\(decimals > 0 ? " oder 2,5" : "").", "Please enter a number, for example 3\(decimals > 0 ? " or 2.5" : "").")
+                        fail("Bitte eine Zahl eingeben, zum Beispiel 3\(decimals > 0 ? " oder 2,5" : "").", "Please enter a number, for example 3\(decimals > 0 ? " or 2.5" : "").")
                     } else if fraction > decimals {
-                        fail(decimals == 0 ? "Bitte gib eine ganze Zahl ein." : "Bitte höchstens \(decimals) Nachkommastellen.",
+                        fail(decimals == 0 ? "Bitte eine ganze Zahl eingeben." : "Bitte höchstens \(decimals) Nachkommastellen.",
                              decimals == 0 ? "Please enter a whole number." : "Please use at most \(decimals) decimals.")
                     } else if let low, Double(normalized)! < low {
-                        fail("Bitte gib mindestens \(JSONNumber.text(low)) ein.", "Please enter at least \(JSONNumber.text(low)).")
+                        fail("Bitte mindestens \(JSONNumber.text(low)) eingeben.", "Please enter at least \(JSONNumber.text(low)).")
                     } else if let high, Double(normalized)! > high {
-                        fail("Bitte gib höchstens \(JSONNumber.text(high)) ein.", "Please enter at most \(JSONNumber.text(high)).")
+                        fail("Bitte höchstens \(JSONNumber.text(high)) eingeben.", "Please enter at most \(JSONNumber.text(high)).")
                     } else {
                         answer = .number(Double(normalized)!)
                     }
@@ -116,9 +116,9 @@ extension Survey {
                     if Set(order).count != order.count {
                         fail("Jeder Vorschlag darf nur einmal vorkommen.", "Each option may appear only once.")
                     } else if !order.allSatisfy({ code in options.contains { $0.code == code } }) {
-                        fail("Bitte wähle nur aus den Vorschlägen.", "Please choose only from the options.")
+                        fail("Bitte nur aus den Vorschlägen wählen.", "Please choose only from the options.")
                     } else if order.count != needed || placesGiven != order.count {
-                        fail("Bitte fülle die Plätze 1 bis \(needed) ohne Lücke.", "Please fill places 1 to \(needed) without a gap.")
+                        fail("Bitte die Plätze 1 bis \(needed) ohne Lücke füllen.", "Please fill places 1 to \(needed) without a gap.")
                     } else {
                         answer = .order(order)
                     }
@@ -127,7 +127,7 @@ extension Survey {
             if let answer {
                 result.answers[q.id] = answer
             } else if q.required && !result.errors.contains(where: { $0.question == q.id }) {
-                fail("Bitte beantworte diese Frage.", "Please answer this question.")
+                fail("Bitte diese Frage beantworten.", "Please answer this question.")
             }
         }
         return result

@@ -38,7 +38,7 @@ struct SurveyPagesTests {
 
         let mistake = try httpClient(port, "POST", "/t/\(token)", form: answers.replacingOccurrences(of: "alter=15-17&", with: "") + "&zufriedenheit=9")
         #expect(mistake.status == 422)
-        #expect(mistake.body.contains("<a href=\"#q-alter\">Wie alt bist du?: Bitte beantworte diese Frage.</a>"))
+        #expect(mistake.body.contains("<a href=\"#q-alter\">Wie alt bist du?: Bitte diese Frage beantworten.</a>"))
         #expect(mistake.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"), "typed text is kept, escaped")
         #expect(!mistake.body.contains("<script>"))
 

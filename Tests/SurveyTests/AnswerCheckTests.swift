@@ -26,18 +26,18 @@ struct AnswerCheckTests {
     }
 
     @Test("each rule gives its message at its question", arguments: [
-        ("alter", nil, "alter", "Bitte beantworte diese Frage."),
-        ("alter", "99", "alter", "Bitte wähle eine der Antworten."),
-        ("zufriedenheit", "6", "zufriedenheit", "Bitte wähle einen Wert von 1 bis 5."),
-        ("zufriedenheit", "+4", "zufriedenheit", "Bitte wähle einen Wert von 1 bis 5."),
-        ("stunden", "81", "stunden", "Bitte gib höchstens 80 ein."),
-        ("stunden", "2,5", "stunden", "Bitte gib eine ganze Zahl ein."),
-        ("stunden", "drei", "stunden", "Bitte gib eine Zahl ein, zum Beispiel 3."),
-        ("themen.other", nil, "themen", "Bitte beschreibe „Sonstiges“."),
-        ("aussagen.mitreden", "9", "aussagen", "Bitte wähle in jeder Zeile eine der Antworten."),
-        ("vorschlaege.3", nil, "vorschlaege", "Bitte fülle die Plätze 1 bis 3 ohne Lücke."),
+        ("alter", nil, "alter", "Bitte diese Frage beantworten."),
+        ("alter", "99", "alter", "Bitte eine der Antworten wählen."),
+        ("zufriedenheit", "6", "zufriedenheit", "Bitte einen Wert von 1 bis 5 wählen."),
+        ("zufriedenheit", "+4", "zufriedenheit", "Bitte einen Wert von 1 bis 5 wählen."),
+        ("stunden", "81", "stunden", "Bitte höchstens 80 eingeben."),
+        ("stunden", "2,5", "stunden", "Bitte eine ganze Zahl eingeben."),
+        ("stunden", "drei", "stunden", "Bitte eine Zahl eingeben, zum Beispiel 3."),
+        ("themen.other", nil, "themen", "Bitte „Sonstiges“ beschreiben."),
+        ("aussagen.mitreden", "9", "aussagen", "Bitte in jeder Zeile eine der Antworten wählen."),
+        ("vorschlaege.3", nil, "vorschlaege", "Bitte die Plätze 1 bis 3 ohne Lücke füllen."),
         ("vorschlaege.2", "skatepark", "vorschlaege", "Jeder Vorschlag darf nur einmal vorkommen."),
-        ("engagiert", "vielleicht", "engagiert", "Bitte wähle Ja oder Nein."),
+        ("engagiert", "vielleicht", "engagiert", "Bitte Ja oder Nein wählen."),
         ("wunsch", String(repeating: "x", count: 2001), "wunsch", "Bitte höchstens 2000 Zeichen (jetzt 2001)."),
     ] as [(String, String?, String, String)])
     func rules(_ field: String, _ value: String?, _ question: String, _ message: String) {
