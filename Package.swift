@@ -28,8 +28,10 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CSystem"]),
         // Pages, form handling, the webhook, the organizers' API.
         .target(name: "Web", dependencies: ["HTTP", "Store", "Survey", "Mail", "Crypto"]),
+        // Tallies, breakdowns, suppression and renderers, pure over stored rows.
+        .target(name: "Results", dependencies: ["Survey", "JSON"]),
         // Wiring: configuration, command line, the daemon.
-        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web"]),
+        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results"]),
         .executableTarget(name: "mitreden", dependencies: ["App"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -40,6 +42,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Survey", "SQLite"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "Survey", "CCurl"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "Survey", "JSON"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
     ],
     swiftLanguageModes: [.v6]

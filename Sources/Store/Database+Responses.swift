@@ -93,3 +93,34 @@ extension Database {
         return metrics
     }
 }
+
+extension Database {
+    /// Every response of a survey as (attributes JSON, answers JSON), in id order (random,
+    /// so it follows neither the invitation nor the answer order).
+    public func storedResponses(surveyID: String) throws -> [(attributes: String, answers: String)] {
+        let statement = try connection.cached("SELECT attributes, answers FROM responses WHERE survey_id = ? ORDER BY id")
+        try statement.bind([.text(surveyID)])
+        var rows: [(String, String)] = []
+        while try statement.step() {
+            if case .text(let a) = statement.value(0), case .text(let b) = statement.value(1) { rows.append((a, b)) }
+        }
+        return rows
+    }
+
+    /// How many participants were invited, in all and per value of `attribute`.
+    public func invitedCounts(surveyID: String, by attribute: String?) throws -> (total: Int, byValue: [String: Int]) {
+        let rows = try connection.rows("""
+            SELECT coalesce(json_extract(p.attributes, '$.' || ?2), '') AS value, count(*) AS n
+            FROM participants p WHERE p.survey_id = ?1
+              AND EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation')
+            GROUP BY value
+            """, [.text(surveyID), .text(attribute ?? "")])
+        var byValue: [String: Int] = [:]
+        var total = 0
+        for row in rows {
+            total += row.int("n") ?? 0
+            if attribute != nil { byValue[row.text("value") ?? ""] = row.int("n") ?? 0 }
+        }
+        return (total, byValue)
+    }
+}

@@ -53,6 +53,20 @@ struct SurveyPagesTests {
         #expect(rows.hasPrefix("1|10|{\"kommune\":\"Finsterwalde\",\"altersgruppe\":\"15-17\"}|"), "anonymous: no participant, the day only")
         #expect(rows.contains("\"engagiert\":\"no\"") && !rows.contains("\"stunden\""), "the hidden question's answer was dropped")
         #expect(try httpClient(port, "GET", "/t/AAAAAAAAAAAAAAAAAAAAAAAA").status == 404)
+
+        let results = try Binary.run(["results", "jugendcheck-2027", "--format", "json", "--by", "kommune"], in: dir)
+        #expect(results.status == 0, "\(results.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(results.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(document["responses"] as? Int == 1)
+        let alter = (document["questions"] as? [[String: Any]])?.first { $0["id"] as? String == "alter" }
+        let counts = (alter?["options"] as? [[String: Any]])?.map { "\($0["code"]!)=\($0["count"]!)" }
+        #expect(counts == ["12-14=0", "15-17=1", "18-21=0", "22-27=0"])
+        let groups = document["groups"] as? [[String: Any]] ?? []
+        #expect(groups.allSatisfy { $0["suppressed"] as? Bool == true && $0["questions"] == nil }, "a group of one is withheld")
+        try "x".write(toFile: dir + "/bericht.txt", atomically: true, encoding: .utf8)
+        let overwrite = try Binary.run(["results", "jugendcheck-2027", "--output", "bericht.txt"], in: dir)
+        #expect(overwrite.status == 1 && overwrite.stderr.contains("'bericht.txt' exists"))
+        #expect(try Binary.run(["results", "jugendcheck-2027", "--format", "csv"], in: dir).status == 2)
     }
 
     @Test("open survey: form, stored; invite surveys have no public link; a closed survey says so (403)")
