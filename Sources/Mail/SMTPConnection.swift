@@ -107,8 +107,6 @@ public final class SMTPConnection {
         let reply = last.isEmpty ? "\(code) (no text)" : last
         if result == CURLE_OK { return .delivered(reply: reply) }
         switch code {
-        case 200..<300 where result == CURLE_OK:
-            return .delivered(reply: reply)
         case 354:
             // DATA was accepted and the message was (being) sent, then the connection failed.
             return sentEverything ? .unknown(reason: "\(curlMessage) after the message was sent") : .deferred(reply: "\(curlMessage) while sending", slowDown: false)

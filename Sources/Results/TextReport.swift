@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Survey
 
 /// The results document as text for a terminal: counts, percents and bars, aligned.
 public enum TextReport {
@@ -9,7 +10,7 @@ public enum TextReport {
             switch v {
             case .string(let s)?: return s
             case .int(let i)?: return String(i)
-            case .double(let d)?: return JSONNumber(d)
+            case .double(let d)?: return JSONNumber.text(d)
             case .null?, nil: return "–"
             default: return ""
             }
@@ -32,8 +33,6 @@ public enum TextReport {
         }
         return out
     }
-
-    static func JSONNumber(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d) }
 
     static func question(_ q: JSONValue, _ string: (JSONValue?) -> String) -> String {
         var out = "\(string(q["id"])): \(string(q["text"]))  [answered \(string(q["answered"])), skipped \(string(q["skipped"])), not shown \(string(q["not_shown"]))]\n"

@@ -218,12 +218,6 @@ extension Database {
             WHERE survey_id = ? AND status IN ('failed', 'unknown') GROUP BY reply ORDER BY n DESC, reply LIMIT 20
             """, [.text(surveyID)]).map { ($0.text("reply") ?? "", $0.int("n") ?? 0) }
     }
-
-    /// Records an unsubscribe by token; true if the token exists.
-    public func unsubscribe(token: String, now: Date = Date()) throws -> Bool {
-        try connection.run("UPDATE participants SET unsubscribed_at = coalesce(unsubscribed_at, ?2) WHERE token = ?1", [.text(token), .text(Database.now(now))])
-        return connection.changes > 0
-    }
 }
 
 extension Database {
@@ -250,25 +244,3 @@ extension Database {
     }
 }
 
-/// What the unsubscribe page needs to know about the holder of a link.
-public struct LinkHolder: Sendable {
-    public var surveyID: String
-    public var language: String?
-    public var unsubscribed: Bool
-    public var answered: Bool
-}
-
-extension Database {
-    /// The participant a personal link belongs to, if any.
-    public func linkHolder(token: String) throws -> LinkHolder? {
-        try connection.row("SELECT survey_id, language, unsubscribed_at, answered FROM participants WHERE token = ?", [.text(token)]).map {
-            LinkHolder(surveyID: $0.text("survey_id") ?? "", language: $0.text("language"), unsubscribed: $0.text("unsubscribed_at") != nil,
-                       answered: $0.int("answered") == 1)
-        }
-    }
-
-    /// Whether the database answers.
-    public func isHealthy() -> Bool {
-        (try? connection.row("SELECT 1 AS one")?.int("one")) == 1
-    }
-}

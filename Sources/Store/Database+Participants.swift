@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import SQLite
 import Survey
@@ -65,5 +66,34 @@ extension Database {
             ParticipantRow(email: $0.text("email"), name: $0.text("name"), language: $0.text("language"),
                            attributes: $0.text("attributes") ?? "{}", status: $0.text("status") ?? "")
         }
+    }
+}
+
+/// What the unsubscribe page needs to know about the holder of a link.
+public struct LinkHolder: Sendable {
+    public var surveyID: String
+    public var language: String?
+    public var unsubscribed: Bool
+    public var answered: Bool
+}
+
+extension Database {
+    /// The participant a personal link belongs to, if any.
+    public func linkHolder(token: String) throws -> LinkHolder? {
+        try connection.row("SELECT survey_id, language, unsubscribed_at, answered FROM participants WHERE token = ?", [.text(token)]).map {
+            LinkHolder(surveyID: $0.text("survey_id") ?? "", language: $0.text("language"), unsubscribed: $0.text("unsubscribed_at") != nil,
+                       answered: $0.int("answered") == 1)
+        }
+    }
+
+    /// Records an unsubscribe by token; true if the token exists.
+    public func unsubscribe(token: String, now: Date = Date()) throws -> Bool {
+        try connection.run("UPDATE participants SET unsubscribed_at = coalesce(unsubscribed_at, ?2) WHERE token = ?1", [.text(token), .text(Database.now(now))])
+        return connection.changes > 0
+    }
+
+    /// Whether the database answers.
+    public func isHealthy() -> Bool {
+        (try? connection.row("SELECT 1 AS one")?.int("one")) == 1
     }
 }

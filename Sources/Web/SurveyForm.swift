@@ -11,9 +11,7 @@ struct SurveyForm {
     var errors: [AnswerError] = []
 
     func text(_ t: LocalizedText) -> String { Template.escapeHTML(t.text(language, default: survey.defaultLanguage)) }
-    func ui(_ key: String, _ values: String...) -> String {
-        values.isEmpty ? UIText.html(key, language) : values.count == 1 ? UIText.html(key, language, values[0]) : UIText.html(key, language, values[0], values[1])
-    }
+    func ui(_ key: String, _ values: String...) -> String { UIText.html(key, language, values: values) }
     func values(_ name: String) -> [String] { fields.filter { $0.0 == name }.map(\.1) }
     func value(_ name: String) -> String { values(name).last ?? "" }
 

@@ -41,6 +41,10 @@ enum UIText {
 
     /// The text for `key`, with `%@` filled in order, HTML-escaped.
     static func html(_ key: String, _ language: String, _ values: String...) -> String {
+        html(key, language, values: values)
+    }
+
+    static func html(_ key: String, _ language: String, values: [String]) -> String {
         var text = (table[language] ?? table["en"]!)[key] ?? key
         for value in values {
             if let range = text.range(of: "%@") { text.replaceSubrange(range, with: value) }
