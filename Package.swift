@@ -27,9 +27,9 @@ let package = Package(
         // HTTP/1.1 of our own; knows nothing of surveys.
         .target(name: "HTTP", dependencies: ["CSystem"]),
         // Pages, form handling, the webhook, the organizers' API.
-        .target(name: "Web", dependencies: ["HTTP", "Store", "Survey", "Mail", "Crypto"]),
-        // Tallies, breakdowns, suppression and renderers, pure over stored rows.
-        .target(name: "Results", dependencies: ["Survey", "JSON"]),
+        .target(name: "Web", dependencies: ["HTTP", "Store", "Survey", "Mail", "Crypto", "Results"]),
+        // Tallies, breakdowns, suppression and renderers over the stored responses.
+        .target(name: "Results", dependencies: ["Survey", "Store", "JSON", "CSV"]),
         // Wiring: configuration, command line, the daemon.
         .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results"]),
         .executableTarget(name: "mitreden", dependencies: ["App"]),
@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Survey", "SQLite"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "Survey", "CCurl"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "ResultsTests", dependencies: ["Results", "Survey", "JSON"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "Survey", "JSON", "Store", "SQLite"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
     ],
     swiftLanguageModes: [.v6]

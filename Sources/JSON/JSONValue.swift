@@ -27,6 +27,12 @@ public indirect enum JSONValue: Sendable, Equatable {
         guard case .object(let members) = self else { return nil }
         return members.first(where: { $0.0 == key })?.1
     }
+
+    /// The items of an array, nil otherwise.
+    public var array: [JSONValue]? {
+        guard case .array(let items) = self else { return nil }
+        return items
+    }
 }
 
 extension JSONValue {

@@ -52,7 +52,7 @@ public struct Template: Sendable {
                 case .text(let text): out += text
                 case .value(let name, _):
                     let value = values[name] ?? ""
-                    out += escapeHTML ? Template.escapeHTML(value) : value
+                    out += escapeHTML ? HTML.escape(value) : value
                 case .section(let name, let inverted, let inner, _):
                     let present = !(values[name] ?? "").isEmpty
                     if present != inverted { walk(inner) }
@@ -60,24 +60,6 @@ public struct Template: Sendable {
             }
         }
         walk(nodes)
-        return out
-    }
-
-    /// Escapes `& < > " '` for HTML text and attribute values.
-    public static func escapeHTML(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
         return out
     }
 }

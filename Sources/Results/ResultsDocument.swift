@@ -4,37 +4,44 @@ import Survey
 
 /// The results document of SPEC.md, built from the stored responses.
 public struct ResultsDocument {
-    public let survey: Survey
+    public let tally: ResultsTally
     /// Labels in this language.
     public let language: String
-    public let responses: [StoredResponse]
     /// Invited participants in all (nil for open surveys) and per value of the `by` attribute.
     public let invited: Int?
     public let invitedByValue: [String: Int]
     public let generatedAt: Date
+    var survey: Survey { tally.survey }
 
-    public init(survey: Survey, language: String, responses: [StoredResponse], invited: Int?, invitedByValue: [String: Int] = [:], generatedAt: Date = Date()) {
-        self.survey = survey
+    public init(tally: ResultsTally, language: String, invited: Int?, invitedByValue: [String: Int] = [:], generatedAt: Date = Date()) {
+        self.tally = tally
         self.language = language
-        self.responses = responses
         self.invited = invited
         self.invitedByValue = invitedByValue
         self.generatedAt = generatedAt
     }
 
+    /// The document of `responses`, tallied here.
+    public init(survey: Survey, language: String, responses: [StoredResponse], by: String? = nil, invited: Int?,
+                invitedByValue: [String: Int] = [:], generatedAt: Date = Date()) {
+        self.init(tally: ResultsTally(survey: survey, by: by, responses: responses), language: language, invited: invited,
+                  invitedByValue: invitedByValue, generatedAt: generatedAt)
+    }
+
     func label(_ text: LocalizedText) -> JSONValue { .string(text.text(language, default: survey.defaultLanguage)) }
 
-    /// The document; with `by`, also the groups, small ones withheld.
-    public func json(by attribute: String? = nil) -> JSONValue {
+    /// The document; with the tally's `by`, also the groups, small ones withheld.
+    public func json() -> JSONValue {
+        let responses = tally.overall.responses
         var members: [(String, JSONValue)] = [
             ("survey", .string(survey.id)), ("title", label(survey.title)),
             ("generated_at", .string(survey.timestamp(generatedAt))),
-            ("invited", invited.map(JSONValue.int) ?? .null), ("responses", .int(responses.count)),
-            ("response_rate", invited.map { $0 == 0 ? .null : .double(Statistics.round(Double(responses.count) / Double($0), 3)) } ?? .null),
+            ("invited", invited.map(JSONValue.int) ?? .null), ("responses", .int(responses)),
+            ("response_rate", invited.map { $0 == 0 ? .null : .double(Statistics.round(Double(responses) / Double($0), 3)) } ?? .null),
             ("min_group_size", .int(survey.minGroupSize)),
-            ("questions", .array(questions(responses, inGroup: false))),
+            ("questions", .array(questions(tally.overall, inGroup: false))),
         ]
-        if let attribute {
+        if let attribute = tally.by {
             members.append(("by", .string(attribute)))
             members.append(("groups", .array(groups(attribute))))
         }
@@ -42,18 +49,17 @@ public struct ResultsDocument {
     }
 
     func groups(_ attribute: String) -> [JSONValue] {
-        var byValue: [String: [StoredResponse]] = [:]
-        for response in responses { byValue[response.attributes[attribute] ?? "", default: []].append(response) }
-        for value in invitedByValue.keys where byValue[value] == nil { byValue[value] = [] }
+        var byValue = tally.groups
+        for value in invitedByValue.keys where byValue[value] == nil { byValue[value] = Tallies(survey) }
         let values = byValue.keys.sorted()
-        let hidden = SmallGroups.withheld(values.map { byValue[$0]!.count }, minimum: survey.minGroupSize)
+        let hidden = SmallGroups.withheld(values.map { byValue[$0]!.responses }, minimum: survey.minGroupSize)
         return values.enumerated().map { index, value in
             var group: [(String, JSONValue)] = [("value", value.isEmpty ? .null : .string(value))]
             if survey.access == .invite { group.append(("invited", .int(invitedByValue[value] ?? 0))) }
             if hidden.contains(index) {
                 group.append(("suppressed", .bool(true)))
             } else {
-                group.append(("responses", .int(byValue[value]!.count)))
+                group.append(("responses", .int(byValue[value]!.responses)))
                 group.append(("suppressed", .bool(false)))
                 group.append(("questions", .array(questions(byValue[value]!, inGroup: true))))
             }
@@ -67,25 +73,21 @@ public struct ResultsDocument {
     }
 
     /// Free text never appears in groups.
-    func questions(_ responses: [StoredResponse], inGroup: Bool) -> [JSONValue] {
-        let tallies = tally(survey, responses)
-        return survey.questions.map { q in
-            let t = tallies[q.id] ?? QuestionTally()
+    func questions(_ tallies: Tallies, inGroup: Bool) -> [JSONValue] {
+        zip(survey.questions, tallies.questions).map { q, t in
             var m: [(String, JSONValue)] = [("id", .string(q.id)), ("type", .string(q.typeName)), ("text", label(q.text)),
                                             ("answered", .int(t.answered)), ("skipped", .int(t.skipped)), ("not_shown", .int(t.notShown))]
             func number(_ x: Double?) -> JSONValue { x.map { .double(Statistics.round($0, 2)) } ?? .null }
             let sorted = t.numbers.sorted()
             switch q.kind {
-            case .single(let opts, let other), .multi(let opts, let other, _):
-                m.append(("options", options(opts + (other ? [.other] : []), t)))
+            case .single(_, let other), .multi(_, let other, _):
+                m.append(("options", options(q.choices, t)))
                 if other && !inGroup { m.append(("other", .array(t.texts.sorted().map(JSONValue.string)))) }
             case .yesno:
-                m.append(("options", options([Option(code: "yes", label: LocalizedText(translations: ["de": "Ja", "en": "Yes"])),
-                                              Option(code: "no", label: LocalizedText(translations: ["de": "Nein", "en": "No"]))], t)))
-            case .scale(let low, let high, _, _):
+                m.append(("options", options(q.choices, t)))
+            case .scale:
                 m += [("mean", number(Statistics.mean(t.numbers))), ("median", number(Statistics.median(sorted))),
-                      ("stddev", number(Statistics.standardDeviation(t.numbers))),
-                      ("options", options((low...high).map { Option(code: String($0), label: LocalizedText(String($0))) }, t))]
+                      ("stddev", number(Statistics.standardDeviation(t.numbers))), ("options", options(q.choices, t))]
             case .number:
                 m += [("mean", number(Statistics.mean(t.numbers))), ("median", number(Statistics.median(sorted))),
                       ("min", number(sorted.first)), ("max", number(sorted.last)), ("q1", number(Statistics.quantile(sorted, 0.25))),

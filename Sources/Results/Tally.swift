@@ -27,14 +27,14 @@ struct QuestionTally {
     var ranked: [String: Int] = [:]
     var first: [String: Int] = [:]
 
-    mutating func add(_ answer: Answer?, shown: Bool, other: String?) {
+    mutating func add(_ answer: Answer?, shown: Bool, other: String?, keepTexts: Bool) {
         guard shown else { notShown += 1; return }
         guard let answer else { skipped += 1; return }
         switch answer {
         case .choice(let code): counts[code, default: 0] += 1
         case .choices(let codes): for code in codes { counts[code, default: 0] += 1 }
         case .number(let n): numbers.append(n); counts[JSONNumber.text(n), default: 0] += 1
-        case .text(let text): texts.append(text)
+        case .text(let text): if keepTexts { texts.append(text) }
         case .rows(let chosen):
             guard !chosen.isEmpty else { skipped += 1; return }
             for (row, code) in chosen {
@@ -50,20 +50,54 @@ struct QuestionTally {
                 if place == 0 { first[code, default: 0] += 1 }
             }
         }
-        if let other { texts.append(other) }
+        if keepTexts, let other { texts.append(other) }
         answered += 1
     }
 }
 
-/// Tallies every question over `responses` in one pass, evaluating `show_if` for each response
-/// so that `not_shown` and `skipped` are told apart.
-func tally(_ survey: Survey, _ responses: [StoredResponse]) -> [String: QuestionTally] {
-    var tallies: [String: QuestionTally] = [:]
-    for response in responses {
-        for q in survey.questions {
-            let shown = q.showIf.map { $0.evaluate(response.answers) } ?? true
-            tallies[q.id, default: QuestionTally()].add(shown ? response.answers[q.id] : nil, shown: shown, other: shown ? response.other[q.id] : nil)
+/// The tallies of every question over a set of responses (all, or one group's).
+struct Tallies {
+    var responses = 0
+    /// In the survey's question order.
+    var questions: [QuestionTally]
+
+    init(_ survey: Survey) { questions = Array(repeating: QuestionTally(), count: survey.questions.count) }
+}
+
+/// Tallies every question at once, one response at a time, overall and (with `by`) per value of
+/// an attribute. `show_if` is evaluated for each response, so that `not_shown` and `skipped` are
+/// told apart. Free text is kept only overall: it never appears in groups.
+public struct ResultsTally {
+    public let survey: Survey
+    public let by: String?
+    var overall: Tallies
+    var groups: [String: Tallies] = [:]
+
+    public init(survey: Survey, by: String? = nil) {
+        self.survey = survey
+        self.by = by
+        overall = Tallies(survey)
+    }
+
+    public init(survey: Survey, by: String? = nil, responses: [StoredResponse]) {
+        self.init(survey: survey, by: by)
+        for response in responses { add(response) }
+    }
+
+    public mutating func add(_ response: StoredResponse) {
+        add(response, to: &overall, keepTexts: true)
+        if let by {
+            let value = response.attributes[by] ?? ""
+            add(response, to: &groups[value, default: Tallies(survey)], keepTexts: false)
         }
     }
-    return tallies
+
+    func add(_ response: StoredResponse, to tallies: inout Tallies, keepTexts: Bool) {
+        tallies.responses += 1
+        for (index, q) in survey.questions.enumerated() {
+            let shown = q.showIf.map { $0.evaluate(response.answers) } ?? true
+            tallies.questions[index].add(shown ? response.answers[q.id] : nil, shown: shown,
+                                         other: shown ? response.other[q.id] : nil, keepTexts: keepTexts)
+        }
+    }
 }

@@ -6,15 +6,7 @@ import Survey
 public enum TextReport {
     public static func render(_ document: JSONValue) -> String {
         var out = ""
-        func string(_ v: JSONValue?) -> String {
-            switch v {
-            case .string(let s)?: return s
-            case .int(let i)?: return String(i)
-            case .double(let d)?: return JSONNumber.text(d)
-            case .null?, nil: return "–"
-            default: return ""
-            }
-        }
+        func string(_ v: JSONValue?) -> String { plainText(v, null: "–") }
         out += "\(string(document["title"])) (\(string(document["survey"])))\n"
         out += "responses \(string(document["responses"])), invited \(string(document["invited"])), response rate \(string(document["response_rate"]))\n"
         guard case .array(let questions)? = document["questions"] else { return out }

@@ -95,16 +95,25 @@ extension Database {
 }
 
 extension Database {
-    /// Every response of a survey as (attributes JSON, answers JSON), in id order (random,
-    /// so it follows neither the invitation nor the answer order).
-    public func storedResponses(surveyID: String) throws -> [(attributes: String, answers: String)] {
-        let statement = try connection.cached("SELECT attributes, answers FROM responses WHERE survey_id = ? ORDER BY id")
+    /// One stored response as its JSON texts.
+    public struct StoredRow {
+        public var id: String
+        /// The time of the answer; for anonymous surveys only the day.
+        public var submitted: String
+        public var attributes: String
+        public var answers: String
+    }
+
+    /// Hands every response of a survey to `body`, row by row, in id order (random, so it
+    /// follows neither the invitation nor the answer order).
+    public func forEachResponse(surveyID: String, _ body: (StoredRow) throws -> Void) throws {
+        let statement = try connection.cached("SELECT id, submitted, attributes, answers FROM responses WHERE survey_id = ? ORDER BY id")
         try statement.bind([.text(surveyID)])
-        var rows: [(String, String)] = []
         while try statement.step() {
-            if case .text(let a) = statement.value(0), case .text(let b) = statement.value(1) { rows.append((a, b)) }
+            guard case .text(let id) = statement.value(0), case .text(let submitted) = statement.value(1),
+                  case .text(let attributes) = statement.value(2), case .text(let answers) = statement.value(3) else { continue }
+            try body(StoredRow(id: id, submitted: submitted, attributes: attributes, answers: answers))
         }
-        return rows
     }
 
     /// How many participants were invited, in all and per value of `attribute`.

@@ -37,17 +37,22 @@ public struct Question: Sendable {
         }
     }
 
-    /// The codes an answer may take (options, plus `other` where enabled; yes/no; scale points).
-    public var codes: [String] {
+    /// The options a participant chooses from, as results list them: declared options plus
+    /// `other` where enabled, yes and no, the points of a scale, a ranking's options, a matrix's
+    /// answer options; none for number and text.
+    public var choices: [Option] {
         switch kind {
-        case .single(let options, let other), .multi(let options, let other, _):
-            return options.map(\.code) + (other ? ["other"] : [])
-        case .matrix(_, let options), .ranking(let options, _): return options.map(\.code)
-        case .yesno: return ["yes", "no"]
-        case .scale(let min, let max, _, _): return (min...max).map(String.init)
+        case .single(let options, let other), .multi(let options, let other, _): return options + (other ? [.other] : [])
+        case .matrix(_, let options), .ranking(let options, _): return options
+        case .yesno: return [Option(code: "yes", label: LocalizedText(translations: ["de": "Ja", "en": "Yes"])),
+                             Option(code: "no", label: LocalizedText(translations: ["de": "Nein", "en": "No"]))]
+        case .scale(let min, let max, _, _): return (min...max).map { Option(code: String($0), label: LocalizedText(String($0))) }
         case .number, .text: return []
         }
     }
+
+    /// The codes an answer may take (options, plus `other` where enabled; yes/no; scale points).
+    public var codes: [String] { choices.map(\.code) }
 }
 
 /// A choice: the stable code stored in answers and the label participants read.

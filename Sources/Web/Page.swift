@@ -1,5 +1,6 @@
 import HTTP
 import Mail
+import Survey
 
 /// A public page: semantic HTML in the reader's language, readable on a phone, no script,
 /// with the security headers every public page carries.
@@ -53,11 +54,11 @@ struct Page {
         }
         let html = """
         <!DOCTYPE html>
-        <html lang="\(Template.escapeHTML(language))">
+        <html lang="\(HTML.escape(language))">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(Template.escapeHTML(title))</title>
+        <title>\(HTML.escape(title))</title>
         <style>\(Page.style)</style>
         </head>
         <body>

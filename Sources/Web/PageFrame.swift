@@ -34,6 +34,6 @@ public struct PageFrame: Sendable {
     func wrap(language: String, title: String, body: String) -> String? {
         guard let template else { return nil }
         let html = template.render(["lang": language, "title": title, "content": Self.marker], escapeHTML: true)
-        return html.replacingOccurrences(of: Template.escapeHTML(Self.marker), with: body)
+        return html.replacingOccurrences(of: HTML.escape(Self.marker), with: body)
     }
 }

@@ -10,7 +10,7 @@ struct SurveyForm {
     var fields: [(String, String)] = []
     var errors: [AnswerError] = []
 
-    func text(_ t: LocalizedText) -> String { Template.escapeHTML(t.text(language, default: survey.defaultLanguage)) }
+    func text(_ t: LocalizedText) -> String { HTML.escape(t.text(language, default: survey.defaultLanguage)) }
     func ui(_ key: String, _ values: String...) -> String { UIText.html(key, language, values: values) }
     func values(_ name: String) -> [String] { fields.filter { $0.0 == name }.map(\.1) }
     func value(_ name: String) -> String { values(name).last ?? "" }
@@ -19,7 +19,7 @@ struct SurveyForm {
         var out = "<h1>\(text(survey.title))</h1>\n"
         if let intro = survey.intro {
             for paragraph in intro.text(language, default: survey.defaultLanguage).split(separator: "\n\n") {
-                out += "<p>\(Template.escapeHTML(String(paragraph)))</p>\n"
+                out += "<p>\(HTML.escape(String(paragraph)))</p>\n"
             }
         }
         if !errors.isEmpty {
@@ -27,11 +27,11 @@ struct SurveyForm {
             out += "<h2 id=\"errors-title\">\(errors.count == 1 ? ui("errors.one") : ui("errors.many", String(errors.count)))</h2>\n<ul>\n"
             for error in errors {
                 let question = survey.question(error.question).map { text($0.text) } ?? ""
-                out += "<li><a href=\"#q-\(error.question)\">\(question): \(Template.escapeHTML(error.message))</a></li>\n"
+                out += "<li><a href=\"#q-\(error.question)\">\(question): \(HTML.escape(error.message))</a></li>\n"
             }
             out += "</ul>\n</div>\n"
         }
-        out += "<form method=\"post\" action=\"\(Template.escapeHTML(action))\" novalidate>\n"
+        out += "<form method=\"post\" action=\"\(HTML.escape(action))\" novalidate>\n"
         for q in survey.questions { out += question(q) }
         out += "<button type=\"submit\">\(ui("submit"))</button>\n</form>\n"
         let others = survey.languages.filter { $0 != language }
@@ -50,7 +50,7 @@ struct SurveyForm {
         if let help = q.help { html += "<p class=\"help\" id=\"help-\(q.id)\">\(text(help))</p>\n"; ids.append("help-\(q.id)") }
         if let condition = q.showIf { html += "<p class=\"help\" id=\"when-\(q.id)\">\(ui("only")) \(describe(condition))</p>\n"; ids.append("when-\(q.id)") }
         if let error = errors.first(where: { $0.question == q.id }) {
-            html += "<p class=\"error\" id=\"error-\(q.id)\">\(Template.escapeHTML(error.message))</p>\n"
+            html += "<p class=\"error\" id=\"error-\(q.id)\">\(HTML.escape(error.message))</p>\n"
             ids.append("error-\(q.id)")
         }
         return (html, ids.isEmpty ? "" : " aria-describedby=\"\(ids.joined(separator: " "))\"")
@@ -64,7 +64,7 @@ struct SurveyForm {
         options.map { option in
             let id = "\(name)-\(option.code)".map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? String($0) : "_" }.joined()
             let label = text(option.label)
-            return "<div class=\"option\"><input type=\"\(multiple ? "checkbox" : "radio")\" name=\"\(Template.escapeHTML(name))\" id=\"\(id)\" value=\"\(Template.escapeHTML(option.code))\"\(selected.contains(option.code) ? " checked" : "")><label for=\"\(id)\">\(label)</label></div>\n"
+            return "<div class=\"option\"><input type=\"\(multiple ? "checkbox" : "radio")\" name=\"\(HTML.escape(name))\" id=\"\(id)\" value=\"\(HTML.escape(option.code))\"\(selected.contains(option.code) ? " checked" : "")><label for=\"\(id)\">\(label)</label></div>\n"
         }.joined()
     }
 
@@ -78,7 +78,7 @@ struct SurveyForm {
             var html = "<fieldset id=\"q-\(q.id)\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
             html += choices(q.id, options + (other ? [.other] : []), multiple: multiple, selected: values(q.id))
             if other {
-                html += "<div class=\"other\"><label for=\"\(q.id)-other-text\">\(ui("other"))</label> <input type=\"text\" id=\"\(q.id)-other-text\" name=\"\(q.id).other\" value=\"\(Template.escapeHTML(value(q.id + ".other")))\" maxlength=\"2000\"></div>\n"
+                html += "<div class=\"other\"><label for=\"\(q.id)-other-text\">\(ui("other"))</label> <input type=\"text\" id=\"\(q.id)-other-text\" name=\"\(q.id).other\" value=\"\(HTML.escape(value(q.id + ".other")))\" maxlength=\"2000\"></div>\n"
             }
             return html + "</fieldset>\n"
         case .yesno:
@@ -103,11 +103,11 @@ struct SurveyForm {
             var range = ""
             if let low { range += " \(ui("min")) \(JSONNumber.text(low))" }
             if let high { range += " \(ui("max")) \(JSONNumber.text(high))" }
-            return "<div class=\"question\" id=\"q-\(q.id)\">\n<label for=\"\(q.id)\">\(legend(q))</label>\n\(notes)<input type=\"text\" inputmode=\"\(decimals > 0 ? "decimal" : "numeric")\" id=\"\(q.id)\" name=\"\(q.id)\" value=\"\(Template.escapeHTML(value(q.id)))\"\(describedBy)\(invalid)>\(range.isEmpty ? "" : " <span class=\"range\">(\(range.dropFirst()))</span>")\n</div>\n"
+            return "<div class=\"question\" id=\"q-\(q.id)\">\n<label for=\"\(q.id)\">\(legend(q))</label>\n\(notes)<input type=\"text\" inputmode=\"\(decimals > 0 ? "decimal" : "numeric")\" id=\"\(q.id)\" name=\"\(q.id)\" value=\"\(HTML.escape(value(q.id)))\"\(describedBy)\(invalid)>\(range.isEmpty ? "" : " <span class=\"range\">(\(range.dropFirst()))</span>")\n</div>\n"
         case .text(let multiline, let maxLength):
             let control = multiline
-                ? "<textarea id=\"\(q.id)\" name=\"\(q.id)\" rows=\"5\" maxlength=\"\(maxLength)\"\(describedBy)\(invalid)>\(Template.escapeHTML(value(q.id)))</textarea>"
-                : "<input type=\"text\" id=\"\(q.id)\" name=\"\(q.id)\" maxlength=\"\(maxLength)\" value=\"\(Template.escapeHTML(value(q.id)))\"\(describedBy)\(invalid)>"
+                ? "<textarea id=\"\(q.id)\" name=\"\(q.id)\" rows=\"5\" maxlength=\"\(maxLength)\"\(describedBy)\(invalid)>\(HTML.escape(value(q.id)))</textarea>"
+                : "<input type=\"text\" id=\"\(q.id)\" name=\"\(q.id)\" maxlength=\"\(maxLength)\" value=\"\(HTML.escape(value(q.id)))\"\(describedBy)\(invalid)>"
             return "<div class=\"question\" id=\"q-\(q.id)\">\n<label for=\"\(q.id)\">\(legend(q))</label>\n\(notes)\(control)\n</div>\n"
         case .ranking(let options, let maxRanked):
             var html = "<fieldset id=\"q-\(q.id)\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
@@ -116,7 +116,7 @@ struct SurveyForm {
                 html += "<div class=\"place\"><label for=\"\(q.id)-\(place)\">\(ui("place", String(place)))</label> <select id=\"\(q.id)-\(place)\" name=\"\(name)\">"
                 html += "<option value=\"\">\(ui("choose"))</option>"
                 for option in options {
-                    html += "<option value=\"\(Template.escapeHTML(option.code))\"\(value(name) == option.code ? " selected" : "")>\(text(option.label))</option>"
+                    html += "<option value=\"\(HTML.escape(option.code))\"\(value(name) == option.code ? " selected" : "")>\(text(option.label))</option>"
                 }
                 html += "</select></div>\n"
             }
@@ -127,19 +127,19 @@ struct SurveyForm {
     /// A `show_if` condition in words: the questions' texts and the answers' labels.
     func describe(_ condition: Condition) -> String {
         func name(_ ref: Condition.Reference) -> String {
-            guard let q = survey.question(ref.question) else { return Template.escapeHTML(ref.question) }
+            guard let q = survey.question(ref.question) else { return HTML.escape(ref.question) }
             if let row = ref.row, case .matrix(let rows, _) = q.kind, let r = rows.first(where: { $0.code == row }) {
                 return "„\(text(q.text)) – \(text(r.label))“"
             }
             return "„\(text(q.text))“"
         }
         func label(_ ref: Condition.Reference, _ code: String) -> String {
-            guard let q = survey.question(ref.question) else { return Template.escapeHTML(code) }
+            guard let q = survey.question(ref.question) else { return HTML.escape(code) }
             switch q.kind {
             case .yesno: return ui(code == "yes" ? "yes" : "no")
             case .single(let options, _), .multi(let options, _, _), .matrix(_, let options):
-                return options.first { $0.code == code }.map { text($0.label) } ?? Template.escapeHTML(code)
-            default: return Template.escapeHTML(code)
+                return options.first { $0.code == code }.map { text($0.label) } ?? HTML.escape(code)
+            default: return HTML.escape(code)
             }
         }
         switch condition {
@@ -150,7 +150,7 @@ struct SurveyForm {
         case .contains(let ref, let value): return "\(name(ref)): \(label(ref, value))"
         case .isIn(let ref, let values): return "\(name(ref)): " + values.map { label(ref, $0) }.joined(separator: " / ")
         case .compare(let ref, let op, let value):
-            return op == .equal ? "\(name(ref)): \(label(ref, value))" : "\(name(ref)) \(Template.escapeHTML(op.rawValue)) \(label(ref, value))"
+            return op == .equal ? "\(name(ref)): \(label(ref, value))" : "\(name(ref)) \(HTML.escape(op.rawValue)) \(label(ref, value))"
         }
     }
 }

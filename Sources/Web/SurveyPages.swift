@@ -114,12 +114,12 @@ final class BlankForms: @unchecked Sendable {
         let halves: (before: String, after: String) = lock.withLock {
             if let cached = forms[key] { return cached }
             let html = SurveyForm(survey: survey, language: language, action: Self.marker).html
-            let range = html.range(of: Template.escapeHTML(Self.marker))!
+            let range = html.range(of: HTML.escape(Self.marker))!
             let halves = (String(html[..<range.lowerBound]), String(html[range.upperBound...]))
             if forms.count > 256 { forms.removeAll() }
             forms[key] = halves
             return halves
         }
-        return halves.before + Template.escapeHTML(action) + halves.after
+        return halves.before + HTML.escape(action) + halves.after
     }
 }

@@ -1,4 +1,4 @@
-import Mail
+import Survey
 
 /// The fixed texts of the public pages, in German and English; other languages read English.
 enum UIText {
@@ -49,6 +49,6 @@ enum UIText {
         for value in values {
             if let range = text.range(of: "%@") { text.replaceSubrange(range, with: value) }
         }
-        return Template.escapeHTML(text)
+        return HTML.escape(text)
     }
 }

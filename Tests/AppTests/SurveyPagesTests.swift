@@ -66,7 +66,16 @@ struct SurveyPagesTests {
         try "x".write(toFile: dir + "/bericht.txt", atomically: true, encoding: .utf8)
         let overwrite = try Binary.run(["results", "jugendcheck-2027", "--output", "bericht.txt"], in: dir)
         #expect(overwrite.status == 1 && overwrite.stderr.contains("'bericht.txt' exists"))
-        #expect(try Binary.run(["results", "jugendcheck-2027", "--format", "csv"], in: dir).status == 2)
+        #expect(try Binary.run(["results", "jugendcheck-2027", "--format", "pdf"], in: dir).status == 2)
+        let csv = try Binary.run(["results", "jugendcheck-2027", "--format", "csv", "--separator", ";"], in: dir)
+        #expect(csv.status == 0 && csv.stdout.hasPrefix("\u{FEFF}group;question;question_text;kind;"))
+        let html = try Binary.run(["results", "jugendcheck-2027", "--format", "html", "--by", "kommune"], in: dir)
+        #expect(html.status == 0 && html.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let export = try Binary.run(["export", "jugendcheck-2027", "--codebook", "codebuch.csv"], in: dir)
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdout.contains("response,submitted,kommune,altersgruppe,alter,themen.oepnv,"))
+        #expect(!export.stdout.contains("@schule.example") && export.stdout.contains(",*,*,"), "one response: its attributes withheld")
+        #expect(try String(contentsOfFile: dir + "/codebuch.csv", encoding: .utf8).contains("themen.oepnv,themen,multi,"))
     }
 
     @Test("open survey: form, stored; invite surveys have no public link; a closed survey says so (403)")

@@ -51,3 +51,25 @@ struct CSVReaderTests {
         } throws: { ($0 as? CSVError)?.message.contains("CSV UTF-8") == true && ($0 as? CSVError)?.line == 2 }
     }
 }
+
+@Suite("CSV writer")
+struct CSVWriterTests {
+    @Test("BOM, CRLF, quoting only where needed, read back by our reader")
+    func roundTrip() throws {
+        var writer = CSVWriter(separator: ";")
+        writer.row(["frage", "antwort"])
+        writer.row(["wunsch", "Mehr \"Busse\"; öfter\nauch abends"])
+        writer.row(["zahl", "-3"])
+        #expect(writer.text.hasPrefix("\u{FEFF}frage;antwort\r\n"))
+        let table = try CSVReader.read(Array(writer.text.utf8))
+        #expect(table.separator == ";")
+        #expect(table.records.map(\.fields) == [["wunsch", "Mehr \"Busse\"; öfter\nauch abends"], ["zahl", "-3"]])
+    }
+
+    @Test("text a spreadsheet would run as a formula stays text; numbers stay numbers",
+          arguments: [("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""), ("+49 30 1234", "'+49 30 1234"),
+                      ("-1.5", "-1.5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("a=b", "a=b"), ("", "")])
+    func formulas(input: String, written: String) {
+        #expect(CSVWriter.escape(input, separator: ",") == written)
+    }
+}

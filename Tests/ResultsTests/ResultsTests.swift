@@ -115,7 +115,7 @@ struct ResultsTests {
         survey.minGroupSize = minimum
         var responses: [StoredResponse] = []
         for (kommune, n) in sizes { responses += (0..<n).map { _ in StoredResponse(attributes: ["kommune": kommune], answers: ["engagiert": .choice("yes")], other: [:]) } }
-        let document = ResultsDocument(survey: survey, language: "de", responses: responses, invited: nil).json(by: "kommune")
+        let document = ResultsDocument(survey: survey, language: "de", responses: responses, by: "kommune", invited: nil).json()
         guard case .array(let list)? = document["groups"] else { return [:] }
         var result: [String: Bool] = [:]
         for g in list {

@@ -16,53 +16,82 @@ extension Commands {
         question or did not see it (show_if). With --by ATTR, one group per value of the
         attribute; a group with fewer responses than the survey's min_group_size is withheld,
         and where only one group is withheld the next smallest is too. Formats: text (for the
-        terminal) and json (the results document); csv and html are not built yet.
+        terminal), json (the results document), csv (one long table for a spreadsheet: UTF-8
+        with BOM; --separator ';' for German spreadsheets, with decimal commas) and html (one
+        self-contained, printable report with bar charts and tables).
         """,
         options: [
             Command.Option(flag: "--by", value: "ATTR", help: "also break the results down by this attribute"),
-            Command.Option(flag: "--format", value: "FORMAT", help: "text (default) or json"),
+            Command.Option(flag: "--format", value: "FORMAT", help: "text (default), json, csv or html"),
+            Command.Option(flag: "--separator", value: "SEP", help: "csv: ',' (default) or ';' (German spreadsheets, decimal comma)"),
             Command.Option(flag: "--lang", value: "LANG", help: "labels in this language of the survey (default: its first)"),
             Command.Option(flag: "--output", value: "FILE", help: "write to FILE instead of standard output (never overwrites)"),
         ],
         positionals: 1...1,
-        examples: ["mitreden results jugendcheck-2027", "mitreden results jugendcheck-2027 --by kommune --format json --output ergebnisse.json"],
+        examples: ["mitreden results jugendcheck-2027", "mitreden results jugendcheck-2027 --by kommune --format html --output bericht.html",
+                   "mitreden results jugendcheck-2027 --format csv --separator ';' --output ergebnisse.csv"],
         run: runResults)
 
     static func runResults(_ invocation: Invocation) throws -> Int32 {
         let config = invocation.configuration
         let survey = try SurveyCatalog.survey(invocation.positionals[0], in: config.surveysDirectory)
         let format = invocation.options["--format"] ?? "text"
-        guard format == "text" || format == "json" else {
-            throw UsageError(message: "--format \(format) is not available (text or json; csv and html are not built yet)", command: results)
+        guard ["text", "json", "csv", "html"].contains(format) else {
+            throw UsageError(message: "--format \(format) is not known (text, json, csv or html)", command: results)
         }
-        let language = invocation.options["--lang"] ?? survey.defaultLanguage
-        guard survey.languages.contains(language) else {
-            throw InputError("mitreden: error: \(survey.id) has no language '\(language)' (languages: \(survey.languages.joined(separator: ", ")))")
-        }
+        let separator = try csvSeparator(invocation, command: results)
+        let language = try reportLanguage(invocation, survey)
         let by = invocation.options["--by"]
         if let by, !survey.attributes.contains(by) {
             throw InputError("mitreden: error: \(survey.id) carries no attribute '\(by)' into its responses (attributes: \(survey.attributes.isEmpty ? "none" : survey.attributes.joined(separator: ", ")))")
         }
-        let database = try Database(directory: config.dataDirectory)
-        let responses = try database.storedResponses(surveyID: survey.id).map { row -> StoredResponse in
-            let attributes = Dictionary(((try? JSONParser.parse(row.attributes))?.stringMembers ?? []), uniquingKeysWith: { $1 })
-            let stored = survey.storedAnswers((try? JSONParser.parse(row.answers)) ?? .object([]))
-            return StoredResponse(attributes: attributes, answers: stored.answers, other: stored.other)
+        let document = try ResultsDocument(survey: survey, by: by, language: language,
+                                           database: Database(directory: config.dataDirectory)).json()
+        let output: String
+        switch format {
+        case "json": output = document.serialized(pretty: true) + "\n"
+        case "csv": output = CSVReport.render(document, separator: separator)
+        case "html": output = HTMLReport.render(document, language: language)
+        default: output = TextReport.render(document)
         }
-        let invited = survey.access == .invite ? try database.invitedCounts(surveyID: survey.id, by: by) : nil
-        let document = ResultsDocument(survey: survey, language: language, responses: responses, invited: invited?.total,
-                                       invitedByValue: invited?.byValue ?? [:]).json(by: by)
-        let output = format == "json" ? document.serialized(pretty: true) + "\n" : TextReport.render(document)
-        if let path = invocation.options["--output"] {
-            guard !FileManager.default.fileExists(atPath: path) else {
-                throw InputError("mitreden: error: '\(path)' exists; choose another name or remove it first")
-            }
-            guard FileManager.default.createFile(atPath: path, contents: Data(output.utf8)) else {
-                throw OutsideError(message: "cannot write '\(path)'; check the folder and the disk")
-            }
-        } else {
-            Console.write(1, output)
-        }
+        try writeOutput(output, invocation)
         return ExitCode.ok
+    }
+
+    /// `--separator`: `,` (default) or `;`.
+    static func csvSeparator(_ invocation: Invocation, command: Command) throws -> Character {
+        switch invocation.options["--separator"] ?? "," {
+        case ",": return ","
+        case ";": return ";"
+        case let other: throw UsageError(message: "--separator '\(other)' is not supported (',' or ';')", command: command)
+        }
+    }
+
+    /// `--lang`, one of the survey's languages; its first by default.
+    static func reportLanguage(_ invocation: Invocation, _ survey: Survey) throws -> String {
+        let language = invocation.options["--lang"] ?? survey.defaultLanguage
+        guard survey.languages.contains(language) else {
+            throw InputError("mitreden: error: \(survey.id) has no language '\(language)' (languages: \(survey.languages.joined(separator: ", ")))")
+        }
+        return language
+    }
+
+    /// Writes to `--output FILE` (never over an existing file) or to standard output.
+    static func writeOutput(_ output: String, _ invocation: Invocation) throws {
+        guard let path = invocation.options["--output"] else {
+            Console.write(1, output)
+            return
+        }
+        try writeFile(path, output)
+    }
+
+    /// Writes a new file; never over an existing one.
+    static func writeFile(_ path: String, _ output: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw InputError("mitreden: error: '\(path)' exists; choose another name or remove it first")
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(output.utf8)) else {
+            throw OutsideError(message: "cannot write '\(path)'; check the folder and the disk")
+        }
     }
 }

@@ -1,0 +1,46 @@
+import Foundation
+import Results
+import Store
+import Survey
+
+extension Commands {
+    static let export = Command(
+        name: "export",
+        arguments: "SURVEY",
+        abstract: "the raw responses as CSV, one row per response, with a codebook",
+        discussion: """
+        One row per response: its random id, the day (anonymous surveys) or time it was given,
+        the carried attributes, and one column per answer named by the question's id: multi as
+        one 0/1 column per option (ID.CODE), matrix as one column per row (ID.ROW), ranking as
+        one column per option with its place, other texts in ID.other_text. Names, emails and
+        links are never exported. In anonymous surveys, attributes whose combination fewer than
+        min_group_size responses share are written as '*'. --codebook FILE writes the codebook
+        (every column with the question's text, type, codes and labels) beside it.
+        CSV is UTF-8 with BOM; --separator ';' for German spreadsheets.
+        """,
+        options: [
+            Command.Option(flag: "--output", value: "FILE", help: "write to FILE instead of standard output (never overwrites)"),
+            Command.Option(flag: "--codebook", value: "FILE", help: "also write the codebook to FILE (never overwrites)"),
+            Command.Option(flag: "--separator", value: "SEP", help: "',' (default) or ';'"),
+            Command.Option(flag: "--lang", value: "LANG", help: "codebook labels in this language of the survey (default: its first)"),
+        ],
+        positionals: 1...1,
+        examples: ["mitreden export jugendcheck-2027 --output antworten.csv --codebook codebuch.csv"],
+        run: runExport)
+
+    static func runExport(_ invocation: Invocation) throws -> Int32 {
+        let config = invocation.configuration
+        let survey = try SurveyCatalog.survey(invocation.positionals[0], in: config.surveysDirectory)
+        let separator = try csvSeparator(invocation, command: export)
+        let language = try reportLanguage(invocation, survey)
+        let export = Export(survey: survey, language: language)
+        for path in [invocation.options["--output"], invocation.options["--codebook"]].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
+            throw InputError("mitreden: error: '\(path)' exists; choose another name or remove it first")
+        }
+        if let codebook = invocation.options["--codebook"] {
+            try writeFile(codebook, export.codebook(separator: separator))
+        }
+        try writeOutput(export.csv(Database(directory: config.dataDirectory), separator: separator), invocation)
+        return ExitCode.ok
+    }
+}
