@@ -23,7 +23,8 @@ enum Binary {
     }
 
     /// Runs `mitreden` with `arguments` in `directory` and returns what it printed.
-    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
+    /// Standard input is `input`, then end of file.
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:], input: String = "") throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -34,7 +35,11 @@ enum Binary {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
         group.enter()

@@ -1,0 +1,59 @@
+import Foundation
+import SQLite
+
+/// What a purge erased.
+public struct PurgeSummary: Sendable, Equatable {
+    /// Participants whose name, email and link were erased.
+    public var participants: Int
+    /// Queued mail that will now not be sent.
+    public var cancelled: Int
+    /// The Message-IDs (left of the `@`) of the survey's mail, to remove copies in the outbox.
+    public var messageIDs: [String]
+}
+
+/// A purge wrote everything but could not checkpoint the WAL, because a reader held it.
+public struct CheckpointBusy: Error, Sendable {}
+
+extension Database {
+    /// Erases the names, emails and links (tokens) of a survey's participants so that none stays
+    /// readable in the database files: with `secure_delete` the freed bytes are overwritten with
+    /// zeros, and a `TRUNCATE` checkpoint then moves every page into the main file and empties
+    /// the write-ahead log, where older versions of the pages still held them. Server replies
+    /// kept for `status` lose any address in them. Responses, answered and unsubscribed flags,
+    /// attributes and the mail counts stay, so results, status and exports are unchanged. Mail
+    /// still queued for the survey is cancelled.
+    /// - Throws: `SQLiteError`; `CheckpointBusy` when readers kept the log busy for `patience`.
+    public func purge(surveyID: String, now: Date = Date(), patience: TimeInterval = 10) throws -> PurgeSummary {
+        try connection.execute("PRAGMA secure_delete = ON")
+        let summary = try connection.transaction { () -> PurgeSummary in
+            try connection.run("""
+                UPDATE participants SET email = NULL, email_key = NULL, name = NULL, token = NULL, updated_at = ?
+                WHERE survey_id = ? AND (email IS NOT NULL OR name IS NOT NULL OR token IS NOT NULL)
+                """, [.text(Database.now(now)), .text(surveyID)])
+            let participants = connection.changes
+            try connection.run("UPDATE mail_queue SET status = 'cancelled' WHERE survey_id = ? AND status IN ('queued', 'deferred')", [.text(surveyID)])
+            let cancelled = connection.changes
+            for row in try connection.rows("SELECT DISTINCT last_reply FROM mail_queue WHERE survey_id = ? AND last_reply LIKE '%@%'", [.text(surveyID)]) {
+                guard let reply = row.text("last_reply") else { continue }
+                try connection.run("UPDATE mail_queue SET last_reply = ? WHERE survey_id = ? AND last_reply = ?",
+                                   [.text(Self.withoutAddresses(reply)), .text(surveyID), .text(reply)])
+            }
+            let messageIDs = try connection.rows("SELECT message_id FROM mail_queue WHERE survey_id = ?", [.text(surveyID)]).compactMap { $0.text("message_id") }
+            return PurgeSummary(participants: participants, cancelled: cancelled, messageIDs: messageIDs)
+        }
+        let deadline = Date().addingTimeInterval(patience)
+        while true {
+            // busy = 0 once the whole log was copied into the database and the log truncated.
+            if let row = try connection.row("PRAGMA wal_checkpoint(TRUNCATE)"), row.int("busy") == 0 { break }
+            guard Date() < deadline else { throw CheckpointBusy() }
+            usleep(50_000)
+        }
+        return summary
+    }
+
+    /// A server reply with every word that holds an `@` replaced by `<address removed>`.
+    static func withoutAddresses(_ reply: String) -> String {
+        reply.split(separator: " ", omittingEmptySubsequences: false)
+            .map { $0.contains("@") ? "<address removed>" : String($0) }.joined(separator: " ")
+    }
+}
