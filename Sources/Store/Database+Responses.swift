@@ -118,12 +118,13 @@ extension Database {
 
     /// How many participants were invited, in all and per value of `attribute`.
     public func invitedCounts(surveyID: String, by attribute: String?) throws -> (total: Int, byValue: [String: Int]) {
+        let value = attribute == nil ? "''" : "coalesce(json_extract(p.attributes, '$.' || ?2), '')"
         let rows = try connection.rows("""
-            SELECT coalesce(json_extract(p.attributes, '$.' || ?2), '') AS value, count(*) AS n
+            SELECT \(value) AS value, count(*) AS n
             FROM participants p WHERE p.survey_id = ?1
               AND EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation')
             GROUP BY value
-            """, [.text(surveyID), .text(attribute ?? "")])
+            """, [.text(surveyID)] + (attribute.map { [.text($0)] } ?? []))
         var byValue: [String: Int] = [:]
         var total = 0
         for row in rows {

@@ -51,7 +51,7 @@ extension Commands {
         }
         let web = WebApp(pool: DatabasePool(directory: config.dataDirectory), writer: try ResponseWriter(directory: config.dataDirectory),
                          surveys: { daemon.surveysByID },
-                         webhookSecret: config.webhookSecret, frame: try pageFrame(config))
+                         webhookSecret: config.webhookSecret, adminToken: config.adminToken, frame: try pageFrame(config))
         let server = Server(host: config.listenHost, port: config.listenPort) { request in web.respond(request) }
         let port: UInt16
         do {

@@ -1,0 +1,37 @@
+import JSON
+import Store
+import Survey
+
+/// The mail and response counts of a survey as JSON (`GET /api/surveys/{id}/status`): what
+/// `mitreden status` prints. With `by`, one group per attribute value; the answered count and
+/// the rate of groups smaller than `min_group_size` are withheld (`null`, `"suppressed": true`),
+/// and where one group is withheld the next smallest is too.
+public enum StatusDocument {
+    public static func json(_ survey: Survey, by attribute: String?, database: Database) throws -> JSONValue {
+        let total = try database.mailStatus(surveyID: survey.id).first?.1 ?? MailStatus.empty
+        var members: [(String, JSONValue)] = [("survey", .string(survey.id)), ("access", .string(survey.access.rawValue)),
+                                              ("anonymous", .bool(survey.anonymous))]
+        members += counts(total, withheld: false)
+        members.append(("failures", .array(try database.failureReasons(surveyID: survey.id).map {
+            .object([("reply", .string($0.reply)), ("count", .int($0.count))])
+        })))
+        if let attribute {
+            let groups = try database.mailStatus(surveyID: survey.id, by: attribute)
+            let hidden = SmallGroups.withheld(groups.map(\.1.answered), minimum: survey.minGroupSize)
+            members.append(("by", .string(attribute)))
+            members.append(("groups", .array(groups.enumerated().map { index, group in
+                .object([("value", group.0.map(JSONValue.string) ?? .null)] + counts(group.1, withheld: hidden.contains(index))
+                        + [("suppressed", .bool(hidden.contains(index)))])
+            })))
+        }
+        return .object(members)
+    }
+
+    static func counts(_ s: MailStatus, withheld: Bool) -> [(String, JSONValue)] {
+        [("participants", .int(s.participants)), ("invited", .int(s.invited)), ("delivered", .int(s.delivered)),
+         ("deferred", .int(s.deferred)), ("failed", .int(s.failed)), ("unknown", .int(s.unknown)),
+         ("reminders_delivered", .int(s.remindersDelivered)), ("unsubscribed", .int(s.unsubscribed)),
+         ("answered", withheld ? .null : .int(s.answered)),
+         ("response_rate", withheld || s.invited == 0 ? .null : .double(Statistics.round(Double(s.answered) / Double(s.invited), 3)))]
+    }
+}

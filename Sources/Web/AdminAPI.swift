@@ -1,0 +1,114 @@
+import Crypto
+import Foundation
+import HTTP
+import JSON
+import Results
+import Store
+import Survey
+
+/// The organizers' API under `/api/`: `Authorization: Bearer $MITREDEN_ADMIN_TOKEN`, compared
+/// in constant time. `401` with `WWW-Authenticate` without a valid token; errors as problem
+/// documents. Without a configured token the API is off (every path `404`).
+///
+/// - `GET /api/surveys`: the surveys with their responses.
+/// - `GET /api/surveys/{id}/status[?by=ATTR]`: mail and response counts.
+/// - `GET /api/surveys/{id}/results[?by=ATTR&lang=LANG]`: the results document; `results.csv`
+///   (also `&separator=;`) and `results.html` render it; `responses.csv` is the export.
+struct AdminAPI {
+    let token: [UInt8]?
+    let pool: DatabasePool
+    let surveys: @Sendable () -> [String: Survey]
+
+    func add(to router: inout Router) {
+        router.add(["GET"], "/api/surveys") { request, _ in guarded(request) { list() } }
+        router.add(["GET"], "/api/surveys/:id/status") { request, p in guarded(request) { try withSurvey(p["id"]!, request, status) } }
+        for (name, format) in [("results", Format.json), ("results.csv", .csv), ("results.html", .html), ("responses.csv", .export)] {
+            router.add(["GET"], "/api/surveys/:id/" + name) { request, p in
+                guarded(request) { try withSurvey(p["id"]!, request) { survey, by in try results(survey, by: by, request, format) } }
+            }
+        }
+    }
+
+    enum Format { case json, csv, html, export }
+
+    /// Runs `body` for a request with the right bearer token; 401 or 404 otherwise.
+    func guarded(_ request: Request, _ body: () throws -> Response) -> Response {
+        guard let token else {
+            return Problem(status: 404, title: "Not Found", detail: "the organizers' API is off; set MITREDEN_ADMIN_TOKEN to turn it on").response
+        }
+        let given = request.header("authorization").flatMap { value -> String? in
+            let parts = value.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+            return String(parts[1]).trimmingSpaces()
+        }
+        guard let given, HMAC.constantTimeEqual(Array(given.utf8), token) else {
+            var response = Problem(status: 401, title: "Unauthorized",
+                                   detail: given == nil ? "send the admin token as 'Authorization: Bearer TOKEN'" : "the token is not valid").response
+            response.headers.append(("WWW-Authenticate", given == nil ? "Bearer realm=\"mitreden\"" : "Bearer realm=\"mitreden\", error=\"invalid_token\""))
+            return response
+        }
+        do {
+            return try body()
+        } catch {
+            return Problem(status: 503, title: "Service Unavailable", detail: "the database does not answer; try again in a moment").response
+        }
+    }
+
+    func withSurvey(_ id: String, _ request: Request, _ body: (Survey, String?) throws -> Response) throws -> Response {
+        guard let survey = surveys()[id] else {
+            return Problem(status: 404, title: "Not Found", detail: "there is no survey '\(id)'").response
+        }
+        let by = request.queryItem("by")
+        if let by, !survey.attributes.contains(by) {
+            return Problem(status: 400, title: "Bad Request",
+                           detail: "'\(by)' is not an attribute of \(survey.id) (attributes: \(survey.attributes.isEmpty ? "none" : survey.attributes.joined(separator: ", ")))").response
+        }
+        return try body(survey, by)
+    }
+
+    func list() -> Response {
+        let items = surveys().values.sorted { $0.id < $1.id }.map { s -> JSONValue in
+            .object([("id", .string(s.id)), ("title", .string(s.title.text(s.defaultLanguage, default: s.defaultLanguage))),
+                     ("access", .string(s.access.rawValue)), ("anonymous", .bool(s.anonymous)), ("languages", .array(s.languages.map(JSONValue.string))),
+                     ("opens", s.opens.map { .string($0.text) } ?? .null), ("closes", s.closes.map { .string($0.text) } ?? .null),
+                     ("open_now", .bool(s.isOpen(at: Date()))), ("attributes", .array(s.attributes.map(JSONValue.string))),
+                     ("questions", .int(s.questions.count))])
+        }
+        return json(.object([("surveys", .array(items))]))
+    }
+
+    func status(_ survey: Survey, by: String?) throws -> Response {
+        json(try pool.with { try StatusDocument.json(survey, by: by, database: $0) })
+    }
+
+    func results(_ survey: Survey, by: String?, _ request: Request, _ format: Format) throws -> Response {
+        let language = request.queryItem("lang") ?? survey.defaultLanguage
+        guard survey.languages.contains(language) else {
+            return Problem(status: 400, title: "Bad Request", detail: "\(survey.id) has no language '\(language)' (languages: \(survey.languages.joined(separator: ", ")))").response
+        }
+        let separator: Character = request.queryItem("separator") == ";" ? ";" : ","
+        let file = "\(survey.id)-\(format == .export ? "responses" : "results")"
+        switch format {
+        case .export:
+            let csv = try pool.with { try Export(survey: survey, language: language).csv($0, separator: separator) }
+            return attachment(csv, type: "text/csv; charset=utf-8", name: file + ".csv")
+        case .json, .csv, .html:
+            let document = try pool.with { try ResultsDocument(survey: survey, by: by, language: language, database: $0).json() }
+            switch format {
+            case .csv: return attachment(CSVReport.render(document, separator: separator), type: "text/csv; charset=utf-8", name: file + ".csv")
+            case .html: return Response(status: 200, contentType: "text/html; charset=utf-8", body: HTMLReport.render(document, language: language),
+                                        headers: [("Cache-Control", "no-store")])
+            default: return json(document)
+            }
+        }
+    }
+
+    func json(_ value: JSONValue) -> Response {
+        Response(status: 200, contentType: "application/json", body: value.serialized() + "\n", headers: [("Cache-Control", "no-store")])
+    }
+
+    func attachment(_ text: String, type: String, name: String) -> Response {
+        Response(status: 200, contentType: type, body: text,
+                 headers: [("Content-Disposition", "attachment; filename=\"\(name)\""), ("Cache-Control", "no-store")])
+    }
+}
