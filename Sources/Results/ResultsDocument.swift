@@ -50,7 +50,7 @@ public struct ResultsDocument {
 
     func groups(_ attribute: String) -> [JSONValue] {
         var byValue = tally.groups
-        for value in invitedByValue.keys where byValue[value] == nil { byValue[value] = Tallies(survey) }
+        for value in invitedByValue.keys where byValue[value] == nil { byValue[value] = Tallies(tally.plan) }
         let values = byValue.keys.sorted()
         let hidden = SmallGroups.withheld(values.map { byValue[$0]!.responses }, minimum: survey.minGroupSize)
         return values.enumerated().map { index, value in
@@ -67,9 +67,11 @@ public struct ResultsDocument {
         }
     }
 
-    func options(_ options: [Option], _ t: QuestionTally) -> JSONValue {
-        .array(options.map { .object([("code", .string($0.code)), ("label", label($0.label)), ("count", .int(t.counts[$0.code] ?? 0)),
-                                      ("percent", .double(Statistics.percent(t.counts[$0.code] ?? 0, of: t.answered)))]) })
+    func options(_ options: [Option], _ counts: [Int], answered: Int) -> JSONValue {
+        .array(zip(options, counts).map { o, count in
+            .object([("code", .string(o.code)), ("label", label(o.label)), ("count", .int(count)),
+                     ("percent", .double(Statistics.percent(count, of: answered)))])
+        })
     }
 
     /// Free text never appears in groups.
@@ -81,34 +83,31 @@ public struct ResultsDocument {
             let sorted = t.numbers.sorted()
             switch q.kind {
             case .single(_, let other), .multi(_, let other, _):
-                m.append(("options", options(q.choices, t)))
+                m.append(("options", options(q.choices, t.counts, answered: t.answered)))
                 if other && !inGroup { m.append(("other", .array(t.texts.sorted().map(JSONValue.string)))) }
             case .yesno:
-                m.append(("options", options(q.choices, t)))
+                m.append(("options", options(q.choices, t.counts, answered: t.answered)))
             case .scale:
                 m += [("mean", number(Statistics.mean(t.numbers))), ("median", number(Statistics.median(sorted))),
-                      ("stddev", number(Statistics.standardDeviation(t.numbers))), ("options", options(q.choices, t))]
+                      ("stddev", number(Statistics.standardDeviation(t.numbers))), ("options", options(q.choices, t.counts, answered: t.answered))]
             case .number:
                 m += [("mean", number(Statistics.mean(t.numbers))), ("median", number(Statistics.median(sorted))),
                       ("min", number(sorted.first)), ("max", number(sorted.last)), ("q1", number(Statistics.quantile(sorted, 0.25))),
                       ("q3", number(Statistics.quantile(sorted, 0.75))), ("sum", number(t.numbers.isEmpty ? nil : t.numbers.reduce(0, +))),
                       ("stddev", number(Statistics.standardDeviation(t.numbers)))]
             case .matrix(let rows, let opts):
-                m.append(("rows", .array(rows.map { row in
-                    let r = t.rows[row.code] ?? (0, [:])
-                    var rowTally = QuestionTally()
-                    rowTally.answered = r.answered
-                    rowTally.counts = r.counts
-                    return .object([("id", .string(row.code)), ("label", label(row.label)), ("answered", .int(r.answered)), ("options", options(opts, rowTally))])
+                m.append(("rows", .array(rows.enumerated().map { r, row in
+                    .object([("id", .string(row.code)), ("label", label(row.label)), ("answered", .int(t.rowAnswered[r])),
+                             ("options", options(opts, t.rowCounts[r], answered: t.rowAnswered[r]))])
                 })))
             case .text:
                 if !inGroup { m.append(("answers", .array(t.texts.sorted().map(JSONValue.string)))) }
             case .ranking(let opts, _):
-                m.append(("options", .array(opts.map { o in
-                    let ranked = t.ranked[o.code] ?? 0
+                m.append(("options", .array(opts.enumerated().map { index, o in
+                    let ranked = t.ranked[index]
                     return .object([("code", .string(o.code)), ("label", label(o.label)),
-                                    ("mean_rank", ranked == 0 ? .null : .double(Statistics.round(Double(t.rankSums[o.code] ?? 0) / Double(ranked), 2))),
-                                    ("first", .int(t.first[o.code] ?? 0)), ("ranked", .int(ranked))])
+                                    ("mean_rank", ranked == 0 ? .null : .double(Statistics.round(Double(t.rankSums[index]) / Double(ranked), 2))),
+                                    ("first", .int(t.first[index])), ("ranked", .int(ranked))])
                 })))
             }
             return .object(m)

@@ -94,6 +94,14 @@ public final class Statement {
         }
     }
 
+    /// The UTF-8 bytes of column `index` of the current row, without copying them: valid only
+    /// inside `body` (until the next step). NULL gives no bytes.
+    public func withText<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let i = Int32(index)
+        guard let text = sqlite3_column_text(handle, i) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, i))))
+    }
+
     /// The column names, read once.
     lazy var columnNames: [String] = (0..<columnCount).map { String(cString: sqlite3_column_name(handle, Int32($0))) }
 

@@ -94,6 +94,13 @@ extension Database {
     }
 }
 
+/// The responses whose id is at least `from` and, if set, below `below`.
+public struct ResponseIDRange: Sendable, Equatable {
+    public var from: String
+    public var below: String?
+    public static let all = ResponseIDRange(from: "", below: nil)
+}
+
 extension Database {
     /// One stored response as its JSON texts.
     public struct StoredRow {
@@ -114,6 +121,39 @@ extension Database {
                   case .text(let attributes) = statement.value(2), case .text(let answers) = statement.value(3) else { continue }
             try body(StoredRow(id: id, submitted: submitted, attributes: attributes, answers: answers))
         }
+    }
+
+    /// Hands the attributes and answers of every response of a survey whose id lies in `ids` to
+    /// `body` as UTF-8 bytes, valid only during the call: the fast way to tally a million responses.
+    public func forEachResponseText(surveyID: String, ids: ResponseIDRange = .all,
+                                    _ body: (_ attributes: UnsafeBufferPointer<UInt8>, _ answers: UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let statement = try connection.cached("SELECT attributes, answers FROM responses NOT INDEXED WHERE survey_id = ?1 AND id >= ?2 AND id < ?3")
+        // Ids are printable ASCII, so DEL is above every one of them.
+        try statement.bind([.text(surveyID), .text(ids.from), .text(ids.below ?? "\u{7F}")])
+        while try statement.step() {
+            try statement.withText(0) { attributes in try statement.withText(1) { answers in try body(attributes, answers) } }
+        }
+    }
+
+    /// Splits the ids of a survey's responses into about `parts` ranges of similar size (ids are
+    /// random, so ranges of equal width hold about as many responses).
+    public func responseIDRanges(surveyID: String, parts: Int) throws -> [ResponseIDRange] {
+        guard parts > 1, let row = try connection.row("SELECT min(id) AS low, max(id) AS high FROM responses WHERE survey_id = ?", [.text(surveyID)]),
+              let low = row.text("low"), let high = row.text("high") else { return [.all] }
+        // The first 6 bytes of the lowest and highest id as numbers, cut into equal widths. Any
+        // bound is correct (each id falls in exactly one range); bytes are kept to ASCII without
+        // control characters, which keeps the bounds in order.
+        func number(_ s: String) -> UInt64 { Array(s.utf8.prefix(6) + Array(repeating: 0x20, count: 6)).prefix(6).reduce(0) { $0 << 8 | UInt64($1) } }
+        let (a, b) = (number(low), number(high))
+        guard b > a else { return [.all] }
+        var bounds: [String] = []
+        for k in 1..<parts {
+            var value = a + (b - a) / UInt64(parts) * UInt64(k)
+            var bytes = [UInt8](repeating: 0, count: 6)
+            for i in (0..<6).reversed() { bytes[i] = min(max(UInt8(value & 0xFF), 0x20), 0x7E); value >>= 8 }
+            bounds.append(String(decoding: bytes, as: UTF8.self))
+        }
+        return zip([""] + bounds, bounds.map(Optional.some) + [nil]).map { ResponseIDRange(from: $0, below: $1) }
     }
 
     /// How many participants were invited, in all and per value of `attribute`.

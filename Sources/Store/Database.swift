@@ -13,6 +13,11 @@ public final class Database {
         try Schema.migrator.migrate(connection)
     }
 
+    /// A read-only connection to the same database file, for another thread.
+    public init(readerOf other: Database) throws {
+        connection = try Connection(path: other.connection.path, readOnly: true)
+    }
+
     /// The current time as stored: UTC, ISO 8601, seconds.
     public static func now(_ date: Date = Date()) -> String {
         var t = time_t(date.timeIntervalSince1970)
