@@ -22,8 +22,10 @@ let package = Package(
         // Storage: SQLite is the only target that imports CSQLite; Store holds the product's SQL.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Store", dependencies: ["SQLite", "Survey", "JSON", "CSystem"]),
-        // Mail: templates, MIME messages, the libcurl SMTP client, the queue's delivery (only target importing CCurl).
+        // Mail: templates, MIME messages, the libcurl SMTP client, the queue's delivery, bounces.
         .target(name: "Mail", dependencies: ["Survey", "Store", "SQLite", "JSON", "CCurl"]),
+        // Outgoing event webhooks: the queue's delivery over HTTPS (libcurl) with the SSRF guard.
+        .target(name: "Events", dependencies: ["Store", "Crypto", "CCurl"]),
         // HTTP/1.1 of our own; knows nothing of surveys.
         .target(name: "HTTP", dependencies: ["CSystem"]),
         // Pages, form handling, the webhook, the organizers' API.
@@ -31,7 +33,7 @@ let package = Package(
         // Tallies, breakdowns, suppression and renderers over the stored responses.
         .target(name: "Results", dependencies: ["Survey", "Store", "JSON", "CSV"]),
         // Wiring: configuration, command line, the daemon.
-        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results"]),
+        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results", "Events"]),
         .executableTarget(name: "mitreden", dependencies: ["App"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -40,8 +42,9 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Survey", "SQLite"]),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "Survey", "CCurl"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "Survey", "Store", "CCurl"], exclude: ["Bounces"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "EventsTests", dependencies: ["Events"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Survey", "JSON", "Store", "SQLite"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
     ],

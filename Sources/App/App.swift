@@ -5,7 +5,7 @@ import SQLite
 public enum App {
     static var commands: [Command] {
         [Commands.serve, Commands.check, Commands.participantsImport, Commands.participantsList,
-         Commands.invite, Commands.remind, Commands.send, Commands.status, Commands.results, Commands.export, Commands.purge]
+         Commands.invite, Commands.remind, Commands.send, Commands.status, Commands.results, Commands.export, Commands.purge, Commands.bounce]
     }
 
     /// Runs with the process's arguments and environment and exits.

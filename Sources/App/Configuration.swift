@@ -22,6 +22,10 @@ public struct Configuration: Sendable, Equatable {
     public var webhookSecret: String?
     public var eventsSecret: String?
     public var eventsAllowPrivate = false
+    /// Endpoints that receive every event of every survey (`MITREDEN_EVENTS_URL`, space-separated).
+    public var eventsURLs: [String] = []
+    /// Milliseconds one event delivery may take.
+    public var eventsTimeoutMilliseconds = 10_000
     public var bounceAddress: String?
     /// A CA bundle for a relay whose certificate comes from a private authority.
     public var smtpCAFile: String?
@@ -106,6 +110,14 @@ public struct Configuration: Sendable, Equatable {
             c[keyPath: keyPath] = secret
         }
         c.eventsAllowPrivate = env("MITREDEN_EVENTS_ALLOW_PRIVATE") == "1"
+        c.eventsURLs = (env("MITREDEN_EVENTS_URL") ?? "").split(separator: " ").map(String.init)
+        for url in c.eventsURLs where !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+            throw ConfigurationError("MITREDEN_EVENTS_URL '\(url)' must be an https:// URL (several separated by spaces)")
+        }
+        if let v = env("MITREDEN_EVENTS_TIMEOUT") {
+            guard let seconds = Double(v), seconds >= 0.1, seconds <= 60 else { throw ConfigurationError("MITREDEN_EVENTS_TIMEOUT '\(v)' must be seconds one delivery may take, e.g. 10") }
+            c.eventsTimeoutMilliseconds = Int(seconds * 1000)
+        }
         // Relative folders are shown in messages as given, without a leading "./".
         for keyPath in [\Configuration.dataDirectory, \Configuration.surveysDirectory, \Configuration.templatesDirectory] {
             while c[keyPath: keyPath].hasPrefix("./") && c[keyPath: keyPath].count > 2 { c[keyPath: keyPath].removeFirst(2) }

@@ -21,6 +21,10 @@ enum Console {
 /// One `key=value` line per event on stderr. Never pass emails, tokens, answers or secrets.
 enum Log {
     static func event(_ name: String, _ fields: KeyValuePairs<String, String> = [:]) {
+        event(name, fields.map { ($0.key, $0.value) })
+    }
+
+    static func event(_ name: String, _ fields: [(String, String)]) {
         var line = "ts=\(timestamp()) event=\(name)"
         for (key, value) in fields {
             let needsQuotes = value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })

@@ -8,12 +8,14 @@ import Survey
 /// in flight and records it before `wait()` returns.
 final class MailLoop: @unchecked Sendable {
     let daemon: Daemon
+    let events: EventRoutes?
     let shouldStop: @Sendable () -> Bool
     let interval: TimeInterval = 2
     private let finished = DispatchSemaphore(value: 0)
 
-    init(daemon: Daemon, shouldStop: @escaping @Sendable () -> Bool) {
+    init(daemon: Daemon, events: EventRoutes?, shouldStop: @escaping @Sendable () -> Bool) {
         self.daemon = daemon
+        self.events = events
         self.shouldStop = shouldStop
     }
 
@@ -37,9 +39,11 @@ final class MailLoop: @unchecked Sendable {
             Log.event("mail_stopped", ["error": "\(error)"])
             return
         }
+        database.events = events
         while !shouldStop() {
             do {
                 let surveys = daemon.currentSurveys
+                recordMoments(surveys, database: database)
                 queueReminders(surveys, database: database)
                 let summary = try MailSetup.dispatcher(config, database: database, surveys: surveys).deliverDue(shouldStop: shouldStop)
                 if summary.delivered + summary.deferred + summary.failed + summary.unknown > 0 {
@@ -53,6 +57,23 @@ final class MailLoop: @unchecked Sendable {
             while waited < interval && !shouldStop() {
                 Thread.sleep(forTimeInterval: 0.1)
                 waited += 0.1
+            }
+        }
+    }
+
+    /// `survey.opened` and `survey.closed`, once each, when a survey's `opens` and `closes` have passed.
+    private func recordMoments(_ surveys: [Survey], database: Database) {
+        let now = Date()
+        for survey in surveys {
+            do {
+                if survey.opens.map({ $0.instant <= now }) ?? true, try database.recordSurveyMoment(survey, closed: false, now: now) {
+                    Log.event("survey_opened", ["survey": survey.id])
+                }
+                if let closes = survey.closes, closes.instant <= now, try database.recordSurveyMoment(survey, closed: true, now: now) {
+                    Log.event("survey_closed", ["survey": survey.id])
+                }
+            } catch {
+                Log.event("mail_error", ["survey": survey.id, "error": "\(error)"])
             }
         }
     }

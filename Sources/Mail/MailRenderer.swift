@@ -11,9 +11,8 @@ public final class MailRenderer: @unchecked Sendable {
     let templatesDirectory: String
     let baseURL: String
     let from: MailAddress
-    /// The envelope sender around the delivery's opaque id (VERP): `bounce+` and `@lkee.de`;
-    /// no suffix when the configured address has no `{id}` and is used as it is.
-    let bounce: (prefix: String, suffix: String?)
+    /// The envelope sender around the delivery's opaque id (VERP).
+    let bounce: BounceAddress
     private let lock = NSLock()
     private var templates: [String: MailTemplate] = [:]
     private var closing: [String: String] = [:]
@@ -23,12 +22,7 @@ public final class MailRenderer: @unchecked Sendable {
         self.templatesDirectory = templatesDirectory
         self.baseURL = baseURL
         self.from = from
-        let pattern = bounceAddress ?? "bounce+{id}@\(from.domain)"
-        if let range = pattern.range(of: "{id}") {
-            bounce = (String(pattern[..<range.lowerBound]), String(pattern[range.upperBound...]))
-        } else {
-            bounce = (pattern, nil)
-        }
+        bounce = BounceAddress(pattern: bounceAddress, from: from)
     }
 
     /// The values a template can use for this mail.
@@ -68,7 +62,7 @@ public final class MailRenderer: @unchecked Sendable {
             html: template.html?.render(values, escapeHTML: true),
             messageID: "\(mail.messageID)@\(from.domain)", date: now,
             unsubscribeURL: values["unsubscribe_link"], autoSubmitted: mail.kind == "reminder",
-            envelopeFrom: bounce.suffix.map { bounce.prefix + mail.envelopeID + $0 } ?? bounce.prefix)
+            envelopeFrom: bounce.address(mail.envelopeID))
         return parts.build()
     }
 }

@@ -30,7 +30,7 @@ public enum StatusDocument {
     static func counts(_ s: MailStatus, withheld: Bool) -> [(String, JSONValue)] {
         [("participants", .int(s.participants)), ("invited", .int(s.invited)), ("delivered", .int(s.delivered)),
          ("deferred", .int(s.deferred)), ("failed", .int(s.failed)), ("unknown", .int(s.unknown)),
-         ("reminders_delivered", .int(s.remindersDelivered)), ("unsubscribed", .int(s.unsubscribed)),
+         ("reminders_delivered", .int(s.remindersDelivered)), ("bounced", .int(s.bounced)), ("unsubscribed", .int(s.unsubscribed)),
          ("answered", withheld ? .null : .int(s.answered)),
          ("response_rate", withheld || s.invited == 0 ? .null : .double(Statistics.round(Double(s.answered) / Double(s.invited), 3)))]
     }

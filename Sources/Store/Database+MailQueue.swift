@@ -39,6 +39,8 @@ public struct MailStatus: Sendable, Equatable {
     public var unsubscribed = 0
     public var answered = 0
     public var remindersDelivered = 0
+    /// Participants whose address came back as not existing (a hard bounce).
+    public var bounced = 0
 
     /// No participants at all.
     public static let empty = MailStatus()
@@ -53,7 +55,7 @@ extension Database {
                 INSERT OR IGNORE INTO mail_queue (participant_id, survey_id, kind, sequence, next_attempt_at, message_id, envelope_id, created_at)
                 SELECT p.id, p.survey_id, 'invitation', 0, ?1, lower(hex(randomblob(16))), lower(hex(randomblob(12))), ?1
                 FROM participants p
-                WHERE p.survey_id = ?2 AND p.email IS NOT NULL AND p.unsubscribed_at IS NULL
+                WHERE p.survey_id = ?2 AND p.email IS NOT NULL AND p.unsubscribed_at IS NULL AND p.bounced_at IS NULL
                 """, [.text(Database.now(now)), .text(surveyID)])
             return connection.changes
         }
@@ -64,7 +66,7 @@ extension Database {
     /// `after` is given) their last mail delivered at least `after` seconds ago.
     private static let remindable = """
         FROM participants p
-        WHERE p.survey_id = ?2 AND p.email IS NOT NULL AND p.answered = 0 AND p.unsubscribed_at IS NULL
+        WHERE p.survey_id = ?2 AND p.email IS NOT NULL AND p.answered = 0 AND p.unsubscribed_at IS NULL AND p.bounced_at IS NULL
           AND EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation' AND m.status = 'delivered')
           AND NOT EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.status IN ('queued', 'sending', 'deferred'))
           AND (SELECT count(*) FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'reminder') < ?3
@@ -118,7 +120,7 @@ extension Database {
         try connection.transaction {
             let stamp = Database.now(now)
             let due = try connection.rows("""
-                SELECT m.id, (p.unsubscribed_at IS NOT NULL OR p.email IS NULL OR (p.answered = 1 AND m.kind = 'reminder')) AS cancel
+                SELECT m.id, (p.unsubscribed_at IS NOT NULL OR p.email IS NULL OR p.bounced_at IS NOT NULL OR (p.answered = 1 AND m.kind = 'reminder')) AS cancel
                 FROM mail_queue m JOIN participants p ON p.id = m.participant_id
                 WHERE m.status IN ('queued', 'deferred') AND m.next_attempt_at <= ?1
                 ORDER BY m.next_attempt_at, m.id LIMIT ?2
@@ -127,7 +129,7 @@ extension Database {
             let ids = due.filter { $0.int("cancel") != 1 }.compactMap { $0.int("id") }
             if !cancelled.isEmpty {
                 try connection.run("""
-                    UPDATE mail_queue SET status = 'cancelled', last_reply = 'not sent: the participant unsubscribed, answered or was purged'
+                    UPDATE mail_queue SET status = 'cancelled', last_reply = 'not sent: the participant unsubscribed, answered, bounced or was purged'
                     WHERE id IN (\(cancelled.map(String.init).joined(separator: ",")))
                     """)
             }
@@ -170,6 +172,7 @@ extension Database {
                     try deferred.run([.integer(id), .text(Database.now(retryAt)), .text(reply), code.map { .integer(Int64($0)) } ?? .null])
                 case .failed(let reply, let code):
                     try failed.run([.integer(id), .text(stamp), .text(reply), code.map { .integer(Int64($0)) } ?? .null, .text("failed")])
+                    try enqueueMailFailed(queueID: id, code: code, reply: reply, now: now)
                 case .unknown(let reason):
                     try failed.run([.integer(id), .text(stamp), .text(reason), .null, .text("unknown")])
                 case .postponed(let until):
@@ -196,6 +199,7 @@ extension Database {
                    sum(i.status = 'unknown') AS unknown,
                    sum(p.unsubscribed_at IS NOT NULL) AS unsubscribed,
                    sum(p.answered) AS answered,
+                   sum(p.bounced_at IS NOT NULL) AS bounced,
                    sum((SELECT count(*) FROM mail_queue r WHERE r.participant_id = p.id AND r.kind = 'reminder' AND r.status = 'delivered')) AS reminders
             FROM participants p
             LEFT JOIN mail_queue i ON i.participant_id = p.id AND i.kind = 'invitation'
@@ -207,7 +211,7 @@ extension Database {
                                             delivered: row.int("delivered") ?? 0, deferred: row.int("deferred") ?? 0,
                                             failed: row.int("failed") ?? 0, unknown: row.int("unknown") ?? 0,
                                             unsubscribed: row.int("unsubscribed") ?? 0, answered: row.int("answered") ?? 0,
-                                            remindersDelivered: row.int("reminders") ?? 0))
+                                            remindersDelivered: row.int("reminders") ?? 0, bounced: row.int("bounced") ?? 0))
         }
     }
 

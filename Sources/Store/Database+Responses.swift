@@ -64,6 +64,12 @@ extension Database {
             try connection.run("INSERT INTO webhook_receipts (webhook_id, status, body, received_at) VALUES (?, 201, ?, ?)",
                                [.text(webhookID), .text(JSONValue.object([("response", .string(id))]).serialized()), .text(stamp)])
         }
+        // Anonymous surveys: the response's random id only, never its answers or the participant.
+        var data: [(String, JSONValue)] = [("response", .string(id))]
+        if !new.anonymous, events?.anonymous(new.surveyID) == false, let answers = try? JSONParser.parse(new.answers) {
+            data.append(("answers", answers))
+        }
+        try enqueueEvent("response.created", surveyID: new.surveyID, data: data, now: now)
         return .stored(id: id)
     }
 

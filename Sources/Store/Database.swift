@@ -4,6 +4,8 @@ import SQLite
 /// The product database at `DIR/mitreden.sqlite`, migrated on open.
 public final class Database {
     public let connection: Connection
+    /// Where events of what this connection writes go; nil: events are off.
+    public var events: EventRoutes?
 
     /// Opens (creating the folder and file if needed) and migrates.
     /// - Throws: `SQLiteError`, or `CocoaError` when the folder cannot be created.

@@ -9,9 +9,13 @@ public final class DatabasePool: @unchecked Sendable {
     private var idle: [Database] = []
     private var open = 0
 
-    public init(directory: String, size: Int = 8) {
+    /// Where events of what the connections write go (nil: off).
+    let events: EventRoutes?
+
+    public init(directory: String, size: Int = 8, events: EventRoutes? = nil) {
         self.directory = directory
         self.size = size
+        self.events = events
     }
 
     /// Runs `body` with a connection of its own.
@@ -25,6 +29,7 @@ public final class DatabasePool: @unchecked Sendable {
         if database == nil {
             do {
                 database = try Database(directory: directory)
+                database?.events = events
             } catch {
                 condition.lock(); open -= 1; condition.signal(); condition.unlock()
                 throw error

@@ -18,10 +18,11 @@ public final class ResponseWriter: @unchecked Sendable {
     /// The largest batch in one transaction.
     public var maxBatch = 512
 
-    /// Opens its own connection and starts the writer thread.
+    /// Opens its own connection and starts the writer thread. `events`: where `response.created` goes.
     /// - Throws: `SQLiteError` when the database cannot be opened.
-    public init(directory: String) throws {
+    public init(directory: String, events: EventRoutes? = nil) throws {
         database = try Database(directory: directory)
+        database.events = events
         let thread = Thread { [self] in run() }
         thread.name = "response-writer"
         thread.start()

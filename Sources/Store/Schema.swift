@@ -107,6 +107,32 @@ public enum Schema {
             ALTER TABLE responses_by_survey RENAME TO responses;
             CREATE INDEX responses_survey ON responses (survey_id);
             """)
+        m.register("0004-bounces-and-events", """
+            -- A hard bounce: the address does not exist. No more mail goes to it for this survey.
+            ALTER TABLE participants ADD COLUMN bounced_at TEXT;
+            -- What a returned delivery status notification said about a delivery.
+            ALTER TABLE mail_queue ADD COLUMN bounce TEXT CHECK (bounce IN ('hard', 'soft'));
+            ALTER TABLE mail_queue ADD COLUMN bounced_at TEXT;
+
+            -- Outgoing event webhooks, one row per event and endpoint, written in the transaction
+            -- that caused the event. The webhook_id stays the same for every attempt.
+            CREATE TABLE event_queue (
+                id INTEGER PRIMARY KEY,
+                webhook_id TEXT NOT NULL,
+                url TEXT NOT NULL,
+                survey_id TEXT,
+                type TEXT NOT NULL,
+                body TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'delivered', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                delivered_at TEXT,
+                UNIQUE (webhook_id, url)
+            );
+            CREATE INDEX event_queue_due ON event_queue (status, next_attempt_at);
+            """)
         return m
     }
 }

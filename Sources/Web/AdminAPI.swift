@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTP
 import JSON
+import Mail
 import Results
 import Store
 import Survey
@@ -18,8 +19,11 @@ struct AdminAPI {
     let token: [UInt8]?
     let pool: DatabasePool
     let surveys: @Sendable () -> [String: Survey]
+    /// The envelope senders of our mail, to find the delivery a returned message is about.
+    let bounceAddress: BounceAddress?
 
     func add(to router: inout Router) {
+        router.add(["POST"], "/hooks/bounces") { request, _ in guarded(request) { try bounce(request) } }
         router.add(["GET"], "/api/surveys") { request, _ in guarded(request) { list() } }
         router.add(["GET"], "/api/surveys/:id/status") { request, p in guarded(request) { try withSurvey(p["id"]!, request, status) } }
         for (name, format) in [("results", Format.json), ("results.csv", .csv), ("results.html", .html), ("responses.csv", .export)] {
@@ -100,6 +104,24 @@ struct AdminAPI {
                                         headers: [("Cache-Control", "no-store")])
             default: return json(document)
             }
+        }
+    }
+
+    /// `POST /hooks/bounces`: a returned message (`message/rfc822` or `multipart/report`) from
+    /// the relay, recorded as `mitreden bounce` records it. 200 with what it came to; 400 when
+    /// the body is no mail message.
+    func bounce(_ request: Request) throws -> Response {
+        guard let bounceAddress else { return Problem(status: 404, title: "Not Found", detail: "bounces are not taken here").response }
+        do {
+            let intake = try pool.with { try BounceReport.take(request.body, recipient: request.header("x-original-to"), address: bounceAddress, database: $0) }
+            switch intake {
+            case .recorded(let survey, let hard, let status):
+                return json(.object([("recorded", .bool(true)), ("survey", .string(survey)), ("bounce", .string(hard ? "hard" : "soft")), ("status", .string(status))]))
+            case .ignored(let why):
+                return json(.object([("recorded", .bool(false)), ("reason", .string(why))]))
+            }
+        } catch let error as BounceReport.NotAMessage {
+            return Problem(status: 400, title: "Bad Request", detail: "the body is not a mail message (\(error.description)); post the returned message itself").response
         }
     }
 

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTP
+import Mail
 import Store
 import Survey
 
@@ -13,7 +14,7 @@ public struct WebApp: Sendable {
     /// `webhookSecret`: `whsec_…`; without it the response webhook is off (404). `adminToken`:
     /// the bearer token of the organizers' API; without it the API is off (404).
     public init(pool: DatabasePool, writer: ResponseWriter, surveys: @escaping @Sendable () -> [String: Survey],
-                webhookSecret: String? = nil, adminToken: String? = nil, frame: PageFrame = .plain) {
+                webhookSecret: String? = nil, adminToken: String? = nil, bounceAddress: BounceAddress? = nil, frame: PageFrame = .plain) {
         var router = Router()
         let unsubscribe = Unsubscribe(pool: pool, surveys: surveys, frame: frame)
         router.add(["GET"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: false) }
@@ -28,7 +29,7 @@ public struct WebApp: Sendable {
             let webhook = ResponseWebhook(verifier: verifier, pool: pool, writer: writer, surveys: surveys, now: { Date() })
             router.add(["POST"], "/hooks/responses") { request, _ in webhook.respond(request) }
         }
-        AdminAPI(token: adminToken.map { Array($0.utf8) }, pool: pool, surveys: surveys).add(to: &router)
+        AdminAPI(token: adminToken.map { Array($0.utf8) }, pool: pool, surveys: surveys, bounceAddress: bounceAddress).add(to: &router)
         router.add(["GET"], "/healthz") { _, _ in
             ((try? pool.with { $0.isHealthy() }) ?? false) ? .text(200, "ok") : .text(503, "the database does not answer")
         }

@@ -95,6 +95,7 @@ extension Commands {
         let catalog = SurveyCatalog.load(try SurveyCatalog.files(in: config.surveysDirectory))
         for error in catalog.errors { Console.err(error) }
         let database = try Database(directory: config.dataDirectory)
+        database.events = EventSetup.routes(config)
         let stop = StopSignal()
         let summary = try MailSetup.dispatcher(config, database: database, surveys: catalog.surveys).deliverDue(shouldStop: stop.isSet)
         let pending = try database.pendingMail()

@@ -1,4 +1,5 @@
 import Dispatch
+import Events
 import Foundation
 import Glibc
 import Mail
@@ -30,6 +31,9 @@ extension Commands {
           MITREDEN_ADMIN_TOKEN     bearer token of the results API (unset: API off)
           MITREDEN_WEBHOOK_SECRET  whsec_… secret of the response webhook (unset: webhook off)
           MITREDEN_EVENTS_SECRET   whsec_… secret for outgoing events (unset: events off)
+          MITREDEN_EVENTS_URL      endpoints for every event of every survey, space-separated (besides a survey's webhooks:)
+          MITREDEN_EVENTS_ALLOW_PRIVATE  1: events may go to http:// and loopback or private addresses
+          MITREDEN_EVENTS_TIMEOUT  seconds one event delivery may take (10)
         """,
         positionals: 0...0,
         examples: ["mitreden serve", "MITREDEN_LISTEN=0.0.0.0:8080 mitreden serve --data /var/lib/mitreden"],
@@ -49,9 +53,12 @@ extension Commands {
                 stopped.signal()
             }
         }
-        let web = WebApp(pool: DatabasePool(directory: config.dataDirectory), writer: try ResponseWriter(directory: config.dataDirectory),
-                         surveys: { daemon.surveysByID },
-                         webhookSecret: config.webhookSecret, adminToken: config.adminToken, frame: try pageFrame(config))
+        let events = EventSetup.routes(config) { daemon.surveysByID }
+        daemon.database.events = events
+        let web = WebApp(pool: DatabasePool(directory: config.dataDirectory, events: events),
+                         writer: try ResponseWriter(directory: config.dataDirectory, events: events),
+                         surveys: { daemon.surveysByID }, webhookSecret: config.webhookSecret, adminToken: config.adminToken,
+                         bounceAddress: BounceAddress(pattern: config.bounceAddress, from: MailSetup.from(config)), frame: try pageFrame(config))
         let server = Server(host: config.listenHost, port: config.listenPort) { request in web.respond(request) }
         let port: UInt16
         do {
@@ -59,13 +66,17 @@ extension Commands {
         } catch let error as ServerError {
             throw InputError("mitreden: error: \(error.message) (--listen, MITREDEN_LISTEN)")
         }
-        let mail = MailLoop(daemon: daemon, shouldStop: stop.isSet)
+        let dispatcher = events == nil ? nil : EventDispatcher(directory: config.dataDirectory, secret: config.eventsSecret!,
+                                                                allowPrivate: config.eventsAllowPrivate, timeoutMilliseconds: config.eventsTimeoutMilliseconds)
+        dispatcher?.start(shouldStop: stop.isSet) { name, fields in Log.event(name, fields) }
+        let mail = MailLoop(daemon: daemon, events: events, shouldStop: stop.isSet)
         mail.start()
         Log.event("started", ["listen": "\(config.listenHost):\(port)", "data": config.dataDirectory,
                               "surveys": String(daemon.surveyCount), "mail": MailSetup.destination(config)])
         stopped.wait()
         server.stop()
         mail.wait()
+        dispatcher?.wait()
         Log.event("stopped")
         return ExitCode.ok
     }

@@ -9,9 +9,10 @@ extension Commands {
         abstract: "invited, delivered, deferred, failed, unsubscribed, answered and response rate",
         discussion: """
         For each survey (or SURVEY): how many participants were invited, how many invitations
-        were delivered, are waiting for a retry, failed (with the server's reply) or ended
-        unknown (the connection broke after sending: check those by hand; they are never resent
-        on their own), how many unsubscribed and answered, and the response rate.
+        were delivered, are waiting for a retry, failed (with the server's reply or the status
+        of a returned report, e.g. 5.1.1) or ended unknown (the connection broke after sending:
+        check those by hand; they are never resent on their own), how many addresses bounced
+        (no more mail goes to them), how many unsubscribed and answered, and the response rate.
         With --by ATTR, the same per value of a participant attribute; answered counts of groups
         smaller than the survey's min_group_size are withheld (shown as '<N'), and where one
         group is withheld the next smallest is too.
@@ -42,7 +43,7 @@ extension Commands {
                 let rows: [(String, String)] = [
                     ("participants", "\(s.participants)"), ("invited", "\(s.invited)"), ("delivered", "\(s.delivered)"),
                     ("deferred", "\(s.deferred)"), ("failed", "\(s.failed)"), ("unknown", "\(s.unknown)"),
-                    ("reminders sent", "\(s.remindersDelivered)"), ("unsubscribed", "\(s.unsubscribed)"),
+                    ("reminders sent", "\(s.remindersDelivered)"), ("bounced", "\(s.bounced)"), ("unsubscribed", "\(s.unsubscribed)"),
                     ("answered", "\(s.answered)"), ("response rate", rate(s.answered, s.invited)),
                 ]
                 for (label, value) in rows { Console.out("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + value) }

@@ -1,0 +1,142 @@
+import Foundation
+import JSON
+import SQLite
+import Survey
+
+/// Where events go: the endpoints a survey file lists for each event type, and the global
+/// endpoints (all events of all surveys).
+public struct EventRoutes: Sendable {
+    public let surveys: @Sendable () -> [String: Survey]
+    public let global: [String]
+
+    public init(surveys: @escaping @Sendable () -> [String: Survey], global: [String] = []) {
+        self.surveys = surveys
+        self.global = global
+    }
+
+    /// The endpoints that want events of `type` for `surveyID`.
+    public func urls(_ surveyID: String, _ type: String) -> [String] {
+        let own = surveys()[surveyID]?.webhooks.filter { $0.events.contains(type) }.map(\.url) ?? []
+        return Array(Set(own + global)).sorted()
+    }
+
+    /// Whether the survey is anonymous; unknown surveys count as anonymous.
+    public func anonymous(_ surveyID: String) -> Bool { surveys()[surveyID]?.anonymous ?? true }
+}
+
+/// An event to deliver.
+public struct QueuedEvent: Sendable {
+    public var id: Int64
+    public var webhookID: String
+    public var url: String
+    public var body: String
+    public var attempts: Int
+    public var createdAt: Date
+}
+
+extension Database {
+    /// Queues an event for every endpoint that wants it, inside the caller's transaction, so an
+    /// event exists exactly when what caused it was committed. Nothing when events are off.
+    func enqueueEvent(_ type: String, surveyID: String, data: [(String, JSONValue)], now: Date) throws {
+        guard let events else { return }
+        let urls = events.urls(surveyID, type)
+        guard !urls.isEmpty else { return }
+        let stamp = Database.now(now)
+        let body = JSONValue.object([("type", .string(type)), ("timestamp", .string(stamp)),
+                                     ("data", .object([("survey", .string(surveyID))] + data))]).serialized()
+        let id = "msg_" + Token.make()
+        for url in urls {
+            try connection.run("""
+                INSERT INTO event_queue (webhook_id, url, survey_id, type, body, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                """, [.text(id), .text(url), .text(surveyID), .text(type), .text(body), .text(stamp)])
+        }
+    }
+
+    /// `mail.failed`: which survey and kind of mail, the server's code and reply (addresses
+    /// removed); never who it was for.
+    func enqueueMailFailed(queueID: Int64, code: Int?, reply: String, now: Date) throws {
+        guard events != nil, let row = try connection.row("SELECT survey_id, kind FROM mail_queue WHERE id = ?", [.integer(queueID)]),
+              let survey = row.text("survey_id") else { return }
+        try enqueueEvent("mail.failed", surveyID: survey, data: [
+            ("kind", .string(row.text("kind") ?? "")), ("code", code.map(JSONValue.int) ?? .null),
+            ("reason", .string(Database.withoutAddresses(reply))),
+        ], now: now)
+    }
+
+    /// Marks a survey as opened (or closed) once and queues `survey.opened` (`survey.closed`).
+    /// Returns whether this call did it.
+    public func recordSurveyMoment(_ survey: Survey, closed: Bool, now: Date = Date()) throws -> Bool {
+        try connection.transaction {
+            try register(survey)
+            let column = closed ? "closed_event_at" : "opened_event_at"
+            try connection.run("UPDATE surveys SET \(column) = ? WHERE id = ? AND \(column) IS NULL", [.text(Database.now(now)), .text(survey.id)])
+            guard connection.changes == 1 else { return false }
+            try enqueueEvent(closed ? "survey.closed" : "survey.opened", surveyID: survey.id, data: [], now: now)
+            return true
+        }
+    }
+
+    /// Claims up to `limit` events that are due: marks them 'sending' and returns them.
+    public func claimDueEvents(limit: Int, now: Date = Date()) throws -> [QueuedEvent] {
+        try connection.transaction {
+            let rows = try connection.rows("""
+                SELECT id, webhook_id, url, body, attempts, created_at FROM event_queue
+                WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+                """, [.text(Database.now(now)), .integer(Int64(limit))])
+            guard !rows.isEmpty else { return [] }
+            let ids = rows.compactMap { $0.int("id") }.map(String.init).joined(separator: ",")
+            try connection.run("UPDATE event_queue SET status = 'sending', attempts = attempts + 1 WHERE id IN (\(ids))")
+            return rows.map {
+                QueuedEvent(id: Int64($0.int("id")!), webhookID: $0.text("webhook_id")!, url: $0.text("url")!, body: $0.text("body")!,
+                            attempts: $0.int("attempts")! + 1, createdAt: Database.date($0.text("created_at")!) ?? now)
+            }
+        }
+    }
+
+    /// Records an attempt: delivered, again at `retryAt`, or (retryAt nil) failed for good.
+    public func recordEventAttempt(id: Int64, delivered: Bool, error: String?, retryAt: Date?, now: Date = Date()) throws {
+        if delivered {
+            try connection.run("UPDATE event_queue SET status = 'delivered', delivered_at = ?, last_error = NULL WHERE id = ?", [.text(Database.now(now)), .integer(id)])
+        } else if let retryAt {
+            try connection.run("UPDATE event_queue SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
+                               [.text(Database.now(retryAt)), error.map(SQLValue.text) ?? .null, .integer(id)])
+        } else {
+            try connection.run("UPDATE event_queue SET status = 'failed', last_error = ? WHERE id = ?", [error.map(SQLValue.text) ?? .null, .integer(id)])
+        }
+    }
+
+    /// Events a stopped daemon was sending go back to the queue (they are sent again, with the
+    /// same webhook-id, which receivers use to drop a repeat).
+    public func releaseSendingEvents() throws {
+        try connection.run("UPDATE event_queue SET status = 'pending' WHERE status = 'sending'")
+    }
+
+    /// When the next event is due, if any.
+    public func nextEventDue() throws -> Date? {
+        try connection.row("SELECT min(next_attempt_at) AS next FROM event_queue WHERE status = 'pending'")?.text("next").flatMap(Database.date)
+    }
+
+    /// Counts by status, for `/metrics` and the tests.
+    public func eventCounts() throws -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: try connection.rows("SELECT status, count(*) AS n FROM event_queue GROUP BY status").map {
+            ($0.text("status") ?? "", $0.int("n") ?? 0)
+        })
+    }
+
+    /// A stored time (`Database.now`) read back.
+    public static func date(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }
+        func number(_ range: Range<Int>) -> Int32? { Int32(String(decoding: b[range], as: UTF8.self)) }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let second = number(17..<19) else { return nil }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
+    }
+}
