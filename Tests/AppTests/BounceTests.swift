@@ -10,7 +10,8 @@ func bounceMessage(_ name: String, envelopeID: String, messageID: String) throws
 
 @Suite("Bounces end to end (real binary, returned messages as Postfix and Exim write them)", .serialized)
 struct BounceTests {
-    let environment = ["MITREDEN_BOUNCE_ADDRESS": "bounce+{id}@lkee.de"]
+    let environment = ["MITREDEN_BOUNCE_ADDRESS": "bounce+{id}@lkee.de", "MITREDEN_EVENTS_URL": "https://portal.lkee.example/events",
+                       "MITREDEN_EVENTS_SECRET": "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()]
 
     /// Imports `count` participants, invites and sends (outbox); their (envelope id, message id) in import order.
     func invited(_ count: Int, in dir: String) throws -> [(envelope: String, message: String)] {
@@ -41,6 +42,10 @@ struct BounceTests {
         #expect(status.contains("failed          2") && status.contains("bounced         2") && status.contains("deferred        1"), "\(status)")
         #expect(status.contains("1× 5.1.1 smtp; 550 5.1.1 <anna.mueller@schule-herzberg.example>: Recipient address rejected"))
         #expect(try run(["sqlite3", db, "SELECT count(*) FROM participants WHERE bounced_at IS NOT NULL"]).output == "2\n")
+        // mail.failed queued once per hard bounce, for the global endpoint, without the address.
+        let events = try run(["sqlite3", db, "SELECT url, body FROM event_queue WHERE type = 'mail.failed'"]).output
+        #expect(events.split(separator: "\n").count == 2 && events.contains("https://portal.lkee.example/events|"))
+        #expect(events.contains("\"code\":550") && events.contains("<address removed>") && !events.contains("@"), "\(events)")
 
         // A reminder queued for the bounced address is cancelled, not sent.
         _ = try run(["sqlite3", db, """
