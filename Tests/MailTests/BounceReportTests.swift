@@ -68,3 +68,14 @@ struct BounceReportTests {
         #expect(throws: BounceReport.NotAMessage.self) { try BounceReport.read(Array(text.utf8), address: address) }
     }
 }
+
+@Suite("Bounces: a report captured from a real Postfix")
+struct CapturedBounceTests {
+    @Test("Postfix 3.7's report of an unknown local user, captured from its pipe: hard 5.1.1, VERP and Message-ID")
+    func captured() throws {
+        let address = BounceAddress(pattern: "bounce+{id}@lkee.test", from: MailAddress(name: nil, address: "bildung@lkee.test"))
+        let report = try BounceReport.read(bounceFixture("postfix-captured-local.eml"), address: address)
+        #expect(report.verdict == .bounce(BounceRecord(hard: true, status: "5.1.1", code: nil, diagnostic: "X-Postfix; unknown user: \"nosuchuser\"")))
+        #expect(report.matches == [.envelopeID("3f9a0c1d2e4b5a6978c0d1e2"), .messageID("0a1b2c3d4e5f60718293a4b5c6d7e8f9")])
+    }
+}
