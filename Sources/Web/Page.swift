@@ -2,7 +2,7 @@ import HTTP
 import Mail
 import Survey
 
-/// A public page: semantic HTML in the reader's language, readable on a phone, no script,
+/// A public page: semantic HTML in the reader's language, readable on a phone, working without script,
 /// with the security headers every public page carries.
 struct Page {
     var frame = PageFrame.plain
@@ -12,9 +12,10 @@ struct Page {
     var body: String
     var status = 200
 
-    /// Security headers: no script at all, no referrer (personal links carry tokens), no framing.
+    /// Security headers: no script but our own form script, no referrer (personal links carry
+    /// tokens), no framing.
     static let securityHeaders: [(String, String)] = [
-        ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+        ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "no-referrer"),
         ("Cache-Control", "no-store"),
@@ -46,6 +47,9 @@ struct Page {
     .required{font-weight:400;color:#444}
     .summary{border:3px solid #b00020;padding:0 1rem;margin:1rem 0 2rem}
     .summary a{color:#b00020}
+    input:focus-visible,select:focus-visible,textarea:focus-visible,.summary:focus{outline:3px solid #b35c00;outline-offset:2px}
+    [hidden]{display:none!important}
+    .js .when{display:none}
     """
 
     func response() -> Response {

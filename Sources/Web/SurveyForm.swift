@@ -23,7 +23,7 @@ struct SurveyForm {
             }
         }
         if !errors.isEmpty {
-            out += "<div class=\"summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\" aria-labelledby=\"errors-title\">\n"
+            out += "<div class=\"summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\" aria-labelledby=\"errors-title\" autofocus>\n"
             out += "<h2 id=\"errors-title\">\(errors.count == 1 ? ui("errors.one") : ui("errors.many", String(errors.count)))</h2>\n<ul>\n"
             for error in errors {
                 let question = survey.question(error.question).map { text($0.text) } ?? ""
@@ -31,9 +31,9 @@ struct SurveyForm {
             }
             out += "</ul>\n</div>\n"
         }
-        out += "<form method=\"post\" action=\"\(HTML.escape(action))\" novalidate>\n"
+        out += "<form method=\"post\" action=\"\(HTML.escape(action))\" novalidate data-survey=\"\(HTML.escape(survey.id))\">\n"
         for q in survey.questions { out += question(q) }
-        out += "<button type=\"submit\">\(ui("submit"))</button>\n</form>\n"
+        out += "<button type=\"submit\">\(ui("submit"))</button>\n</form>\n<script src=\"\(FormScript.path)\" defer></script>\n"
         let others = survey.languages.filter { $0 != language }
         if !others.isEmpty {
             out += "<nav aria-label=\"\(ui("language"))\">" + others.map {
@@ -48,7 +48,7 @@ struct SurveyForm {
         var html = ""
         var ids: [String] = []
         if let help = q.help { html += "<p class=\"help\" id=\"help-\(q.id)\">\(text(help))</p>\n"; ids.append("help-\(q.id)") }
-        if let condition = q.showIf { html += "<p class=\"help\" id=\"when-\(q.id)\">\(ui("only")) \(describe(condition))</p>\n"; ids.append("when-\(q.id)") }
+        if let condition = q.showIf { html += "<p class=\"help when\" id=\"when-\(q.id)\">\(ui("only")) \(describe(condition))</p>\n"; ids.append("when-\(q.id)") }
         if let error = errors.first(where: { $0.question == q.id }) {
             html += "<p class=\"error\" id=\"error-\(q.id)\">\(HTML.escape(error.message))</p>\n"
             ids.append("error-\(q.id)")
@@ -68,14 +68,20 @@ struct SurveyForm {
         }.joined()
     }
 
+    /// `data-kind` and, for a `show_if` question, `data-show-if` (for the script).
+    func data(_ q: Question) -> String {
+        " data-kind=\"\(q.typeName)\"" + (q.showIf.map { " data-show-if=\"\(HTML.escape(FormScript.json($0).serialized()))\"" } ?? "")
+    }
+
     func question(_ q: Question) -> String {
         let (notes, describedBy) = notes(q)
+        let data = data(q)
         let invalid = errors.contains { $0.question == q.id } ? " aria-invalid=\"true\"" : ""
         switch q.kind {
         case .single(let options, let other), .multi(let options, let other, _):
             let multiple: Bool
             if case .multi = q.kind { multiple = true } else { multiple = false }
-            var html = "<fieldset id=\"q-\(q.id)\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
+            var html = "<fieldset id=\"q-\(q.id)\"\(data)\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
             html += choices(q.id, options + (other ? [.other] : []), multiple: multiple, selected: values(q.id))
             if other {
                 html += "<div class=\"other\"><label for=\"\(q.id)-other-text\">\(ui("other"))</label> <input type=\"text\" id=\"\(q.id)-other-text\" name=\"\(q.id).other\" value=\"\(HTML.escape(value(q.id + ".other")))\" maxlength=\"2000\"></div>\n"
@@ -84,7 +90,7 @@ struct SurveyForm {
         case .yesno:
             let options = [Option(code: "yes", label: LocalizedText(UIText.table[language]?["yes"] ?? "Yes")),
                            Option(code: "no", label: LocalizedText(UIText.table[language]?["no"] ?? "No"))]
-            return "<fieldset id=\"q-\(q.id)\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)" + choices(q.id, options, multiple: false, selected: values(q.id)) + "</fieldset>\n"
+            return "<fieldset id=\"q-\(q.id)\"\(data)\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)" + choices(q.id, options, multiple: false, selected: values(q.id)) + "</fieldset>\n"
         case .scale(let low, let high, let minLabel, let maxLabel):
             let options = (low...high).map { point -> Option in
                 var label = String(point)
@@ -92,9 +98,9 @@ struct SurveyForm {
                 if point == high, let maxLabel { label += " – " + maxLabel.text(language, default: survey.defaultLanguage) }
                 return Option(code: String(point), label: LocalizedText(label))
             }
-            return "<fieldset id=\"q-\(q.id)\" class=\"scale\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)" + choices(q.id, options, multiple: false, selected: values(q.id)) + "</fieldset>\n"
+            return "<fieldset id=\"q-\(q.id)\" class=\"scale\"\(data)\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)" + choices(q.id, options, multiple: false, selected: values(q.id)) + "</fieldset>\n"
         case .matrix(let rows, let options):
-            var html = "<fieldset id=\"q-\(q.id)\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
+            var html = "<fieldset id=\"q-\(q.id)\"\(data)\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
             for row in rows {
                 html += "<fieldset class=\"row\">\n<legend>\(text(row.label))</legend>\n" + choices("\(q.id).\(row.code)", options, multiple: false, selected: values("\(q.id).\(row.code)")) + "</fieldset>\n"
             }
@@ -103,14 +109,14 @@ struct SurveyForm {
             var range = ""
             if let low { range += " \(ui("min")) \(JSONNumber.text(low))" }
             if let high { range += " \(ui("max")) \(JSONNumber.text(high))" }
-            return "<div class=\"question\" id=\"q-\(q.id)\">\n<label for=\"\(q.id)\">\(legend(q))</label>\n\(notes)<input type=\"text\" inputmode=\"\(decimals > 0 ? "decimal" : "numeric")\" id=\"\(q.id)\" name=\"\(q.id)\" value=\"\(HTML.escape(value(q.id)))\"\(describedBy)\(invalid)>\(range.isEmpty ? "" : " <span class=\"range\">(\(range.dropFirst()))</span>")\n</div>\n"
+            return "<div class=\"question\" id=\"q-\(q.id)\"\(data)>\n<label for=\"\(q.id)\">\(legend(q))</label>\n\(notes)<input type=\"text\" inputmode=\"\(decimals > 0 ? "decimal" : "numeric")\" id=\"\(q.id)\" name=\"\(q.id)\" value=\"\(HTML.escape(value(q.id)))\"\(describedBy)\(invalid)>\(range.isEmpty ? "" : " <span class=\"range\">(\(range.dropFirst()))</span>")\n</div>\n"
         case .text(let multiline, let maxLength):
             let control = multiline
                 ? "<textarea id=\"\(q.id)\" name=\"\(q.id)\" rows=\"5\" maxlength=\"\(maxLength)\"\(describedBy)\(invalid)>\(HTML.escape(value(q.id)))</textarea>"
                 : "<input type=\"text\" id=\"\(q.id)\" name=\"\(q.id)\" maxlength=\"\(maxLength)\" value=\"\(HTML.escape(value(q.id)))\"\(describedBy)\(invalid)>"
-            return "<div class=\"question\" id=\"q-\(q.id)\">\n<label for=\"\(q.id)\">\(legend(q))</label>\n\(notes)\(control)\n</div>\n"
+            return "<div class=\"question\" id=\"q-\(q.id)\"\(data)>\n<label for=\"\(q.id)\">\(legend(q))</label>\n\(notes)\(control)\n</div>\n"
         case .ranking(let options, let maxRanked):
-            var html = "<fieldset id=\"q-\(q.id)\"\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
+            var html = "<fieldset id=\"q-\(q.id)\"\(data)\(describedBy)>\n<legend>\(legend(q))</legend>\n\(notes)"
             for place in 1...(maxRanked ?? options.count) {
                 let name = "\(q.id).\(place)"
                 html += "<div class=\"place\"><label for=\"\(q.id)-\(place)\">\(ui("place", String(place)))</label> <select id=\"\(q.id)-\(place)\" name=\"\(name)\">"

@@ -30,6 +30,7 @@ public struct WebApp: Sendable {
             router.add(["POST"], "/hooks/responses") { request, _ in webhook.respond(request) }
         }
         AdminAPI(token: adminToken.map { Array($0.utf8) }, pool: pool, surveys: surveys, bounceAddress: bounceAddress).add(to: &router)
+        router.add(["GET"], FormScript.path) { _, _ in FormScript.response }
         router.add(["GET"], "/healthz") { _, _ in
             ((try? pool.with { $0.isHealthy() }) ?? false) ? .text(200, "ok") : .text(503, "the database does not answer")
         }

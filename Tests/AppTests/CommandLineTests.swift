@@ -9,7 +9,7 @@ struct CommandLineTests {
         let dir = try Binary.workspace()
         let result = try Binary.run(["check"], in: dir)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("ok surveys/jugendcheck-2027.yml: jugendcheck-2027, 8 questions"))
+        #expect(result.stdout.contains("ok surveys/jugendcheck-2027.yml: jugendcheck-2027, 9 questions"))
         #expect(result.stdout.hasSuffix("4 surveys checked, all valid\n"))
     }
 
@@ -43,8 +43,8 @@ struct CommandLineTests {
         #expect(json?["id"] as? String == "jugendcheck-2027")
         #expect(json?["closes"] as? String == "2027-02-28T23:59:00+01:00")
         let questions = json?["questions"] as? [[String: Any]] ?? []
-        #expect(questions.map { $0["type"] as? String ?? "" } == ["single", "multi", "scale", "matrix", "yesno", "number", "text", "ranking"])
-        let matrix = questions[3]["options"] as? [[String: Any]]
+        #expect(questions.map { $0["type"] as? String ?? "" } == ["single", "multi", "scale", "text", "matrix", "yesno", "number", "text", "ranking"])
+        let matrix = questions[4]["options"] as? [[String: Any]]
         #expect(matrix?.count == 5, "the named choices list is resolved")
         #expect((questions[1]["options"] as? [[String: Any]])?.last?["code"] as? String == "other")
     }

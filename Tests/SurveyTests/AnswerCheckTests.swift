@@ -57,7 +57,7 @@ struct AnswerCheckTests {
     func hidden() {
         let checked = youth.checkForm(replacing("engagiert", "no"), language: "de")
         #expect(checked.errors.isEmpty)
-        #expect(checked.hidden == ["stunden"])
+        #expect(checked.hidden == ["stunden", "vermisst"], "stunden: not engaged; vermisst: satisfied enough")
         #expect(checked.answers["stunden"] == nil)
     }
 }
