@@ -34,7 +34,7 @@ public enum HTMLReport {
         if !groups.isEmpty {
             out += "<section aria-labelledby=\"groups\">\n<h2 id=\"groups\">\(t.responsesBy) \(by)</h2>\n"
             out += "<p>\(t.withheldNote(minimum))</p>\n"
-            out += "<table>\n<thead><tr><th scope=\"col\">\(by)</th>"
+            out += "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"groups\">\n<table>\n<thead><tr><th scope=\"col\">\(by)</th>"
             if document["invited"] != .null { out += "<th scope=\"col\">\(t.invited)</th>" }
             out += "<th scope=\"col\">\(t.responses)</th>"
             if document["invited"] != .null { out += "<th scope=\"col\">\(t.rate)</th>" }
@@ -50,7 +50,7 @@ public enum HTMLReport {
                 }
                 out += "</tr>\n"
             }
-            out += "</tbody>\n</table>\n</section>\n"
+            out += "</tbody>\n</table>\n</div>\n</section>\n"
         }
         for (index, q) in (document["questions"]?.array ?? []).enumerated() {
             out += question(q, index: index, groups: groups, by: by, t)
@@ -99,7 +99,25 @@ public enum HTMLReport {
             out += "<td class=\"bar\"><svg aria-hidden=\"true\" focusable=\"false\" width=\"100%\" height=\"16\" viewBox=\"0 0 100 16\" preserveAspectRatio=\"none\">"
             out += "<rect x=\"0\" y=\"2\" width=\"100\" height=\"12\" class=\"track\"/><rect x=\"0\" y=\"2\" width=\"\(JSONNumber.text(min(max(percent, 0), 100)))\" height=\"12\" class=\"fill\"/></svg></td></tr>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        return scrollable(out + "</tbody>\n</table>\n")
+    }
+
+    /// A table in a region that scrolls sideways on its own when it is wider than a phone, so the
+    /// page never does (keyboard users reach the region with Tab).
+    static func scrollable(_ table: String) -> String {
+        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"\(HTML.escape(caption(of: table)))\">\n" + table + "</div>\n"
+    }
+
+    /// A table's caption or first header, as the region's name.
+    static func caption(of table: String) -> String {
+        for (open, close) in [("<caption>", "</caption>"), ("<th scope=\"col\">", "</th>")] {
+            if let a = table.range(of: open), let b = table.range(of: close, range: a.upperBound..<table.endIndex) {
+                return String(table[a.upperBound..<b.lowerBound]).replacingOccurrences(of: "&amp;", with: "&")
+                    .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            }
+        }
+        return "Tabelle"
     }
 
     static func ranking(_ options: [JSONValue], _ t: Words) -> String {
@@ -107,7 +125,7 @@ public enum HTMLReport {
         for o in options {
             out += "<tr><th scope=\"row\">\(HTML.escape(plainText(o["label"])))</th><td>\(t.number(o["mean_rank"]))</td><td>\(t.number(o["first"]))</td><td>\(t.number(o["ranked"]))</td></tr>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        return scrollable(out + "</tbody>\n</table>\n")
     }
 
     /// The question per group: percent of each option (choices, scales), or mean and median
@@ -137,18 +155,18 @@ public enum HTMLReport {
         }
         var out = ""
         for table in tables {
-            out += "<table class=\"groups\">\n<caption>\(t.by) \(by)\(table.caption.isEmpty ? "" : ": " + table.caption)</caption>\n"
-            out += "<thead><tr><th scope=\"col\">\(by)</th>" + table.columns.map { "<th scope=\"col\">\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+            var html = "<table class=\"groups\">\n<caption>\(t.by) \(by)\(table.caption.isEmpty ? "" : ": " + table.caption)</caption>\n"
+            html += "<thead><tr><th scope=\"col\">\(by)</th>" + table.columns.map { "<th scope=\"col\">\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
             for g in groups {
-                out += "<tr><th scope=\"row\">\(g["value"] == .null ? t.none : HTML.escape(plainText(g["value"])))</th>"
+                html += "<tr><th scope=\"row\">\(g["value"] == .null ? t.none : HTML.escape(plainText(g["value"])))</th>"
                 if let e = entry(g) {
-                    out += table.cells(e).map { "<td>\($0)</td>" }.joined()
+                    html += table.cells(e).map { "<td>\($0)</td>" }.joined()
                 } else {
-                    out += "<td colspan=\"\(table.columns.count)\">\(t.withheldShort)</td>"
+                    html += "<td colspan=\"\(table.columns.count)\">\(t.withheldShort)</td>"
                 }
-                out += "</tr>\n"
+                html += "</tr>\n"
             }
-            out += "</tbody>\n</table>\n"
+            out += scrollable(html + "</tbody>\n</table>\n")
         }
         return out
     }
@@ -159,6 +177,8 @@ public enum HTMLReport {
     h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-top:1px solid #bbb;padding-top:1rem}h3{font-size:1.05rem}
     .meta{color:#444}
     table{border-collapse:collapse;width:100%;margin:.75rem 0}
+    .scroll{overflow-x:auto;max-width:100%}.scroll:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
+    h1,h2,h3,li,dd{overflow-wrap:anywhere}
     caption{text-align:left;font-weight:600;padding:.25rem 0}
     th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;vertical-align:middle}
     td{font-variant-numeric:tabular-nums}

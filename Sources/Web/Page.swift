@@ -29,6 +29,7 @@ struct Page {
     button:focus-visible,a:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
     a{color:#0b4f8a}
     nav{margin-top:2rem;font-size:1rem}
+    nav a{display:inline-block;min-height:44px;padding:.6rem .25rem;box-sizing:border-box}
     fieldset{border:0;margin:0 0 1.75rem;padding:0}
     fieldset.row{margin:.75rem 0 .75rem .5rem}
     legend,.question>label{font-weight:600;padding:0;margin-bottom:.5rem;display:block}

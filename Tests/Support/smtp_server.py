@@ -19,6 +19,7 @@ from email import policy
 from email.parser import BytesParser
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from ports import free_port
 
 args = argparse.ArgumentParser()
 args.add_argument("--record", required=True)
@@ -93,14 +94,6 @@ def authenticator(server, session, envelope, mechanism, auth_data):
     user, password = opts.auth.split(":", 1)
     ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
     return AuthResult(success=ok)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 kwargs = {}

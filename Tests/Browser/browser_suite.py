@@ -1,0 +1,340 @@
+"""Mitreden in a real browser: headless Chromium driven by Selenium through the whole flow,
+with axe-core 4.x (WCAG 2.1 A and AA rules) on every page, keyboard checks, phone-sized
+screenshots, and the same flow with JavaScript switched off.
+
+    python3 Tests/Browser/browser_suite.py MITREDEN_BINARY
+
+The daemon runs on its real socket with a real SMTP server (aiosmtpd, Tests/Support/smtp_server.py);
+links come out of the received mail. Screenshots go to artifacts/browser/. Exit 1 on any failure.
+"""
+import json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "Support"))
+from ports import free_port  # noqa: E402
+BINARY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/mitreden"))
+ARTIFACTS = os.path.join(ROOT, "artifacts", "browser")
+TOKEN = "browser-suite-admin-token-0123456789"
+AXE = None
+failures, passed, axe_results, screenshots = [], [0], [], []
+
+
+def check(condition, what):
+    if condition:
+        passed[0] += 1
+    else:
+        failures.append(what)
+        print("FAIL:", what, flush=True)
+
+
+def axe_source():
+    global AXE
+    if AXE is None:
+        import axe_playwright_python
+        with open(os.path.join(os.path.dirname(axe_playwright_python.__file__), "axe.min.js"), encoding="utf-8") as f:
+            AXE = f.read()
+    return AXE
+
+
+def axe(driver, page):
+    """axe-core with the WCAG 2.0/2.1 A and AA rules; records and checks zero violations."""
+    driver.execute_script(axe_source())
+    version = driver.execute_script("return axe.version")
+    violations = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+           .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))))
+           .catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));
+    """)
+    axe_results.append((page, version, violations))
+    for v in violations:
+        print(f"  axe {page}: {v['id']} ({v['impact']}): {v['help']} at {v['nodes'][:3]}", flush=True)
+    check(not violations, f"axe: no WCAG 2.1 A/AA violations on {page}")
+
+
+def errors_on(driver):
+    """The error summary's items, if the page shows one."""
+    return [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#errors li")] or driver.title
+
+
+def submit(driver):
+    """Clicks the page's submit button and waits for the next page to load."""
+    button = driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    button.click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(button))
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def browser(javascript=True, width=1280, height=800):
+    options = Options()
+    options.add_argument("--headless=new")
+    options.add_argument("--no-sandbox")
+    options.add_argument("--disable-dev-shm-usage")
+    options.add_argument("--disable-gpu")
+    options.add_argument(f"--window-size={width},{height}")
+    options.add_argument("--lang=de-DE")
+    options.add_argument("--allow-file-access-from-files")
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver.set_script_timeout(60)
+    return driver
+
+
+def size(driver, width, height):
+    """The viewport (not the window) at width × height CSS pixels."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
+def screenshot(driver, name, width, height):
+    size(driver, width, height)
+    driver.execute_script("window.scrollTo(0, 0)")
+    time.sleep(0.2)
+    path = os.path.join(ARTIFACTS, f"{name}-{width}x{height}.png")
+    driver.save_screenshot(path)
+    screenshots.append(os.path.relpath(path, ROOT))
+    return path
+
+
+def no_horizontal_scroll(driver, page, width):
+    size(driver, width, 740)
+    time.sleep(0.2)
+    scroll, client = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    check(scroll <= client, f"{page}: no horizontal scrolling at {width} px (scrollWidth {scroll}, clientWidth {client})")
+
+
+def touch_targets(driver, page):
+    """Every control, or the option row its label fills, is at least 44 px tall."""
+    small = driver.execute_script("""
+        const out = [];
+        for (const el of document.querySelectorAll('input, select, textarea, button, a[href]')) {
+          if (el.type === 'hidden' || !el.offsetParent) continue;
+          let box = el.getBoundingClientRect();
+          if (el.type === 'radio' || el.type === 'checkbox') box = el.closest('.option').getBoundingClientRect();
+          if (el.tagName === 'A' && el.closest('p, li')) continue;   // links in running text: WCAG 2.5.5 exempts inline links
+          if (box.height < 44) out.push((el.id || el.name || el.textContent.trim()).slice(0, 40) + ' ' + Math.round(box.height));
+        }
+        return out;""")
+    check(not small, f"{page}: touch targets at least 44 px tall ({small[:5]})")
+
+
+def readable_at_200(driver, page):
+    """200 % zoom of a 1280-px window is a 640-px viewport: text stays at least 16 px and nothing scrolls sideways."""
+    size(driver, 640, 400)
+    time.sleep(0.2)
+    font, scroll, client = driver.execute_script(
+        "return [parseFloat(getComputedStyle(document.body).fontSize), document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    check(font >= 16 and scroll <= client, f"{page}: readable at 200 % zoom (font {font}px, scrollWidth {scroll} ≤ {client})")
+    size(driver, 1280, 800)
+
+
+def tab_order(driver, page):
+    """Tab from the top reaches every visible control once, in document order, each with a visible focus outline."""
+    expected = driver.execute_script("""
+        return [...document.querySelectorAll('a[href], input, select, textarea, button, [tabindex="0"]')]
+          .filter(el => el.offsetParent && !el.disabled && el.tabIndex >= 0)
+          .filter((el, i, all) => !(el.type === 'radio' && all.slice(0, i).some(o => o.type === 'radio' && o.name === el.name)))
+          .map(el => el.id || el.name || el.textContent.trim());""")
+    driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+    body = driver.find_element(By.TAG_NAME, "body")
+    seen, unstyled = [], []
+    body.send_keys(Keys.TAB) if False else driver.switch_to.active_element.send_keys(Keys.TAB)
+    for _ in range(len(expected) + 5):
+        el = driver.switch_to.active_element
+        ident = driver.execute_script("const el = arguments[0]; return el.id || el.name || el.textContent.trim()", el)
+        if ident in seen:
+            break
+        seen.append(ident)
+        outline = driver.execute_script("const s = getComputedStyle(arguments[0]); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2", el)
+        if not outline:
+            unstyled.append(ident)
+        el.send_keys(Keys.TAB)
+        if len(seen) >= len(expected):
+            break
+    # Radios: Tab enters a group at its checked (or first) radio, so compare group names.
+    def norm(xs):
+        return [re.sub(r"-[^-]*$", "", x) if x.count("-") and not x.startswith("q-") else x for x in xs]
+    check(norm(seen[:len(expected)]) == norm(expected), f"{page}: Tab order follows the page ({seen[:8]}… vs {expected[:8]}…)")
+    check(not unstyled, f"{page}: visible focus outline on every control ({unstyled[:5]})")
+
+
+def main():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    for f in os.listdir(ARTIFACTS):
+        os.remove(os.path.join(ARTIFACTS, f))
+    started = time.time()
+    work = tempfile.mkdtemp(prefix="mitreden-browser-")
+    for folder in ("surveys", "templates"):
+        shutil.copytree(os.path.join(ROOT, folder), os.path.join(work, folder))
+    # A closed copy of the conference survey, for the closed page.
+    conf = open(os.path.join(work, "surveys", "bildungskonferenz-2027.yml"), encoding="utf-8").read()
+    conf = (conf.replace("id: bildungskonferenz-2027", "id: konferenz-geschlossen").replace("access: invite", "access: open")
+                .replace("attributes: [bereich]\n", "").replace("reminders:\n  after: 5d\n  max: 1\n", "")
+                .replace("opens: 2026-11-20", "opens: 2025-01-01").replace("closes: 2026-12-20", "closes: 2025-02-01"))
+    open(os.path.join(work, "surveys", "konferenz-geschlossen.yml"), "w", encoding="utf-8").write(conf)
+
+    record = os.path.join(work, "mail.jsonl")
+    smtp = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests/Support/smtp_server.py"), "--record", record], stdout=subprocess.PIPE, text=True)
+    smtp_port = int(smtp.stdout.readline().split()[1])
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, MITREDEN_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}", MITREDEN_SMTP_TLS="none",
+               MITREDEN_SMTP_FROM="Bildungsbüro Elbe-Elster <bildung@lkee.example>", MITREDEN_ADMIN_TOKEN=TOKEN)
+    run = lambda *args: subprocess.run([BINARY, *args], cwd=work, env=env, check=True, capture_output=True, text=True)
+    with open(os.path.join(work, "liste.csv"), "w", encoding="utf-8") as f:
+        f.write("email;name;language;kommune;altersgruppe\n")
+        f.write("lena@schule.example;Lena Krüger;de;Herzberg;15-17\nmax@schule.example;Max Neumann;de;Herzberg;15-17\n")
+        f.write("ida@schule.example;Ida Schmidt;de;Finsterwalde;12-14\n")
+    run("participants", "import", "jugendcheck-2027", "liste.csv")
+    serve = subprocess.Popen([BINARY, "serve", "--listen", f"127.0.0.1:{port}", "--base-url", base], cwd=work, env=env,
+                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
+    drivers = []
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        run("invite", "jugendcheck-2027")
+        mails = []
+        for _ in range(150):
+            mails = [json.loads(l) for l in open(record, encoding="utf-8")] if os.path.exists(record) else []
+            if len(mails) >= 3:
+                break
+            time.sleep(0.1)
+        check(len(mails) == 3, f"three invitations received by the SMTP server ({len(mails)})")
+        links = {m["rcpt"][0]: re.search(re.escape(base) + r"/t/[A-Za-z0-9_-]+", m["text"]).group(0) for m in mails}
+        unsubscribe = {m["rcpt"][0]: re.search(re.escape(base) + r"/u/[A-Za-z0-9_-]+", m["text"]).group(0) for m in mails}
+
+        # --- With JavaScript: the personal link, every question type, show_if, an error fixed.
+        d = browser()
+        drivers.append(d)
+        d.get(links["lena@schule.example"])
+        check(d.find_element(By.TAG_NAME, "h1").text.startswith("Jugendcheck"), "the invitation's link opens the survey")
+        axe(d, "form")
+        touch_targets(d, "form")
+        tab_order(d, "form")
+        no_horizontal_scroll(d, "form", 360)
+        readable_at_200(d, "form")
+        screenshot(d, "form", 360, 740)
+        screenshot(d, "form", 1280, 800)
+        size(d, 1280, 800)
+        stunden, vermisst = d.find_element(By.ID, "q-stunden"), d.find_element(By.ID, "q-vermisst")
+        check(not stunden.is_displayed() and not vermisst.is_displayed(), "show_if questions hidden before their condition holds")
+        click = lambda element_id: d.execute_script("arguments[0].click()", d.find_element(By.ID, element_id))
+        click("alter-15-17")
+        click("themen-oepnv")
+        click("themen-other")
+        d.find_element(By.ID, "themen-other-text").send_keys("Radweg nach Herzberg")
+        click("zufriedenheit-4")
+        click("aussagen_mitreden-4")
+        click("aussagen_gehoert-2")
+        click("engagiert-yes")
+        check(stunden.is_displayed(), "show_if: 'stunden' appears when 'engagiert' is yes")
+        check(not vermisst.is_displayed(), "show_if: 'vermisst' stays hidden (satisfaction 4)")
+        d.find_element(By.ID, "stunden").send_keys("99")
+        d.find_element(By.ID, "wunsch").send_keys("Einen Jugendclub, der auch am Wochenende offen hat.")
+        for place, code in enumerate(["skatepark", "wlan", "jugendtreff"], 1):
+            Select(d.find_element(By.ID, f"vorschlaege-{place}")).select_by_value(code)
+        submit(d)
+        check(d.find_element(By.ID, "errors").is_displayed(), "an answer out of range shows the error summary")
+        check(d.switch_to.active_element.get_attribute("id") == "errors", "the error summary has the focus after a failed submit")
+        check(d.find_element(By.ID, "stunden").get_attribute("value") == "99", "what was typed is kept")
+        axe(d, "form with errors")
+        screenshot(d, "form-errors", 360, 740)
+        size(d, 1280, 800)
+        field = d.find_element(By.ID, "stunden")
+        field.clear()
+        field.send_keys("5")
+        submit(d)
+        check("/thanks/" in d.current_url and "Vielen Dank" in d.page_source, f"sent: the thank-you page ({d.current_url}, {d.title})")
+        axe(d, "thank-you page")
+        d.get(links["lena@schule.example"])
+        check("Schon beantwortet" in d.page_source, "the same link again says it was answered")
+        axe(d, "already-answered page")
+
+        def results():
+            request = urllib.request.Request(base + "/api/surveys/jugendcheck-2027/results", headers={"Authorization": "Bearer " + TOKEN})
+            return json.load(urllib.request.urlopen(request, timeout=10))
+
+        doc = results()
+        q = {x["id"]: x for x in doc["questions"]}
+        check(doc["responses"] == 1, f"the results API counts exactly that response ({doc['responses']})")
+        check(next(o["count"] for o in q["alter"]["options"] if o["code"] == "15-17") == 1 and q["stunden"]["sum"] == 5
+              and q["vermisst"]["not_shown"] == 1 and q["themen"]["other"] == ["Radweg nach Herzberg"]
+              and q["vorschlaege"]["options"][1]["first"] == 1, "the API's tallies are that response's answers")
+
+        # --- Without JavaScript: the same flow.
+        n = browser(javascript=False)
+        drivers.append(n)
+        n.get(links["max@schule.example"])
+        check(n.find_element(By.ID, "q-stunden").is_displayed() and "Nur beantworten, wenn" in n.find_element(By.ID, "when-stunden").text,
+              "without JavaScript a show_if question shows and says when to answer it")
+        nclick = lambda element_id: n.find_element(By.CSS_SELECTOR, f"label[for='{element_id}']").click()
+        for element_id in ["alter-18-21", "themen-schule", "zufriedenheit-2", "aussagen_mitreden-3", "engagiert-no"]:
+            nclick(element_id)
+        n.find_element(By.ID, "vermisst").send_keys("Ein Kino")
+        n.find_element(By.ID, "stunden").send_keys("7")   # hidden by its condition: the server drops it
+        submit(n)
+        check("/thanks/" in n.current_url, f"without JavaScript: sent, thank-you page ({n.current_url}: {errors_on(n)})")
+        doc = results()
+        q = {x["id"]: x for x in doc["questions"]}
+        check(doc["responses"] == 2 and q["stunden"]["answered"] == 1 and q["vermisst"]["answers"] == ["Ein Kino"],
+              "without JavaScript: counted, the hidden answer dropped")
+
+        # --- The open survey, the closed one, unsubscribe.
+        d.get(base + "/s/familienfreundlichkeit-herzberg")
+        axe(d, "open survey form")
+        d.execute_script("arguments[0].click()", d.find_element(By.CSS_SELECTOR, "input[name=wohnort]"))
+        submit(d)
+        check("/thanks/" in d.current_url, f"open survey: sent, thank-you page ({d.current_url}: {errors_on(d)})")
+        d.get(base + "/s/konferenz-geschlossen")
+        check("geschlossen" in d.page_source.lower() or "beendet" in d.page_source.lower() or "closed" in d.page_source.lower(), f"a closed survey says so ({d.title})")
+        axe(d, "closed-survey page")
+        d.get(unsubscribe["ida@schule.example"])
+        axe(d, "unsubscribe page")
+        touch_targets(d, "unsubscribe page")
+        submit(d)
+        axe(d, "unsubscribed page")
+        n.get(unsubscribe["max@schule.example"])
+        submit(n)
+        check("abgemeldet" in n.page_source.lower() or "unsubscribed" in n.page_source.lower(), f"without JavaScript: unsubscribed ({n.title})")
+
+        # --- The HTML report, opened from a file.
+        report = os.path.join(work, "bericht.html")
+        run("results", "jugendcheck-2027", "--by", "kommune", "--format", "html", "--output", report)
+        d.get("file://" + report)
+        axe(d, "results report (HTML file)")
+        no_horizontal_scroll(d, "report", 360)
+        readable_at_200(d, "report")
+        screenshot(d, "report", 360, 740)
+        screenshot(d, "report", 1280, 800)
+    finally:
+        for driver in drivers:
+            driver.quit()
+        serve.kill()
+        smtp.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"\nbrowser suite: {passed[0]} checks passed, {len(failures)} failed, {time.time() - started:.1f} s")
+    for page, version, violations in axe_results:
+        print(f"  axe {version} {page}: {len(violations)} violations")
+    for path in screenshots:
+        print("  screenshot", path)
+    if failures:
+        print("FAILED:\n  " + "\n  ".join(failures))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
