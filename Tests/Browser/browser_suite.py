@@ -219,6 +219,11 @@ def main():
         # --- With JavaScript: the personal link, every question type, show_if, an error fixed.
         d = browser()
         drivers.append(d)
+        # The harness itself: axe must find the faults of a page made faulty on purpose.
+        d.get("data:text/html,<html><body><img src='x.png'><input type='text'></body></html>")
+        d.execute_script(axe_source())
+        found = d.execute_async_script("const done = arguments[arguments.length - 1]; axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a']}}).then(r => done(r.violations.map(v => v.id)))")
+        check({"image-alt", "label"} <= set(found), f"axe finds a missing alt text and a missing label ({found})")
         d.get(links["lena@schule.example"])
         check(d.find_element(By.TAG_NAME, "h1").text.startswith("Jugendcheck"), "the invitation's link opens the survey")
         axe(d, "form")
