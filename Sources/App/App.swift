@@ -5,7 +5,7 @@ import SQLite
 public enum App {
     static var commands: [Command] {
         [Commands.serve, Commands.check, Commands.participantsImport, Commands.participantsList,
-         Commands.invite, Commands.remind, Commands.send, Commands.status, Commands.results, Commands.export, Commands.purge, Commands.bounce]
+         Commands.invite, Commands.remind, Commands.send, Commands.status, Commands.results, Commands.export, Commands.purge, Commands.bounce, Commands.backup]
     }
 
     /// Runs with the process's arguments and environment and exits.
