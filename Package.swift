@@ -35,6 +35,8 @@ let package = Package(
         // Wiring: configuration, command line, the daemon.
         .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results", "Events"]),
         .executableTarget(name: "mitreden", dependencies: ["App"]),
+        // Fuzz targets (scripts/fuzz builds them with libFuzzer); built normally, a replayer.
+        .executableTarget(name: "mitreden-fuzz", dependencies: ["HTTP", "Mail", "Survey"], path: "Fuzz", exclude: ["Regressions"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SurveyTests", dependencies: ["Survey", "JSON"], exclude: ["yaml_compare.py"], resources: [.copy("Corpus")]),

@@ -12,7 +12,9 @@ public enum SQLValue: Sendable, Equatable {
 /// A prepared statement; owns the `sqlite3_stmt*` and finalizes it in `deinit`.
 public final class Statement {
     let handle: OpaquePointer
-    let connection: Connection
+    /// Unowned: the connection caches its statements, and a strong reference back would keep
+    /// both alive for ever (never closing the file). A statement never outlives its connection.
+    unowned let connection: Connection
     /// The SQL, carried into errors.
     public let sql: String
 

@@ -38,7 +38,7 @@ struct ServeTests {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0)
+        #expect(process.terminationStatus == 0, "\(log)")
         #expect(log.contains("event=stopping signal=SIGTERM") && log.contains("event=stopped"))
     }
 }
