@@ -13,7 +13,8 @@ public final class Server: @unchecked Sendable {
     let host: String
     let requestedPort: UInt16
     let handler: Handler
-    public var maxConnections = 512
+    /// Each connection has a thread with a 512 KiB stack (reserved, mostly not touched).
+    public var maxConnections = 2048
     /// Seconds a client may take between bytes of a request, and may stay idle between requests.
     public var readTimeout = 10
     public var idleTimeout = 30
