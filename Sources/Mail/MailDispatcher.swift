@@ -149,8 +149,7 @@ public final class MailDispatcher {
             summary.delivered += 1
             return .delivered(reply: reply)
         case .deferred(let reply, let slowDown):
-            if slowDown {
-                let until = pool.pause(base: settings.retryBase)
+            if slowDown, let until = pool.pause(base: settings.retryBase) {
                 log("mail_pool_paused", ["until": Database.now(until), "reply": reply])
             }
             if attempts >= settings.maxAttempts {
@@ -196,13 +195,17 @@ final class Pool: @unchecked Sendable {
 
     func pausedUntil() -> Date? { lock.withLock { paused } }
 
-    /// Pauses the pool; each consecutive pause is twice as long, at most 15 minutes.
-    func pause(base: TimeInterval) -> Date {
+    /// Pauses the pool; each consecutive pause is twice as long, at most 15 minutes. While a
+    /// pause runs, the failures of messages that were already in flight do not lengthen it
+    /// (twenty connections failing at once are one outage, not twenty). Returns the new end of
+    /// the pause, or nil when one was already running.
+    func pause(base: TimeInterval) -> Date? {
         lock.withLock {
+            let now = Date()
+            if let paused, paused > now { return nil }
             pauses += 1
-            let until = Date().addingTimeInterval(min(base * pow(2, Double(pauses - 1)), 900))
-            paused = max(paused ?? until, until)
-            return paused!
+            paused = now.addingTimeInterval(min(base * pow(2, Double(pauses - 1)), 900))
+            return paused
         }
     }
 

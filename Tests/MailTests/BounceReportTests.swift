@@ -79,3 +79,14 @@ struct CapturedBounceTests {
         #expect(report.matches == [.envelopeID("3f9a0c1d2e4b5a6978c0d1e2"), .messageID("0a1b2c3d4e5f60718293a4b5c6d7e8f9")])
     }
 }
+
+@Suite("The pool's pause")
+struct PoolPauseTests {
+    @Test("many messages in flight failing at once pause the pool once, not twenty times longer")
+    func oneOutageOnePause() throws {
+        let pool = Pool(rate: 0)
+        let first = try #require(pool.pause(base: 1))
+        for _ in 0..<20 { #expect(pool.pause(base: 1) == nil) }
+        #expect(pool.pausedUntil() == first && first.timeIntervalSinceNow <= 1)
+    }
+}

@@ -13,8 +13,11 @@ Server options:
   --tls CERT KEY    offer STARTTLS and require it
   --auth USER:PASS  require AUTH (PLAIN/LOGIN) with these credentials
   --delay SECONDS   wait before answering each message's data
+  --chaos P         for each recipient and each message, with probability P: 451 on RCPT, or
+                    421 and close on RCPT, or close after the data without replying
+  --port N          listen on N (to restart the server on the same port); default a free one
 """
-import argparse, asyncio, base64, json, socket, sys, threading, time
+import argparse, asyncio, base64, json, random, socket, sys, threading, time
 from email import policy
 from email.parser import BytesParser
 from aiosmtpd.controller import Controller
@@ -30,6 +33,8 @@ args.add_argument("--drop-rcpt", default=None)
 args.add_argument("--tls", nargs=2, default=None)
 args.add_argument("--auth", default=None)
 args.add_argument("--delay", type=float, default=0)
+args.add_argument("--chaos", type=float, default=0)
+args.add_argument("--port", type=int, default=0)
 opts = args.parse_args()
 
 seen_defer, seen_drop_data, seen_drop_rcpt = set(), set(), set()
@@ -46,6 +51,11 @@ def parts(message):
 
 class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if opts.chaos and random.random() < opts.chaos * 2 / 3:
+            if random.random() < 0.5:
+                return "451 4.3.0 <%s>: Temporary failure, try again" % address
+            server.transport.close()
+            return "421 4.3.2 closing"
         if opts.drop_rcpt and opts.drop_rcpt in address and address not in seen_drop_rcpt:
             seen_drop_rcpt.add(address)
             server.transport.close()
@@ -62,6 +72,9 @@ class Handler:
         rcpt = envelope.rcpt_tos[0] if envelope.rcpt_tos else ""
         if opts.drop_data and opts.drop_data in rcpt and rcpt not in seen_drop_data:
             seen_drop_data.add(rcpt)
+            server.transport.close()
+            return "421 closing"
+        if opts.chaos and random.random() < opts.chaos / 3:
             server.transport.close()
             return "421 closing"
         if opts.delay:
@@ -104,7 +117,7 @@ if opts.tls:
     kwargs.update(tls_context=context, require_starttls=True)
 if opts.auth:
     kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(opts.tls))
-port = free_port()
+port = opts.port or free_port()
 controller = Controller(Handler(), hostname="127.0.0.1", port=port, **kwargs)
 controller.start()
 print("PORT %d" % port, flush=True)
