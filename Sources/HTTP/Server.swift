@@ -139,6 +139,7 @@ public final class Server: @unchecked Sendable {
                 continue
             case .refused(let status, let reason):
                 _ = send(fd, Response.text(status, reason).serialized(keepAlive: false))
+                lingeringClose(fd)
                 return
             case .incomplete:
                 break
@@ -153,6 +154,24 @@ public final class Server: @unchecked Sendable {
                 _ = send(fd, Response.text(408, "the request took too long").serialized(keepAlive: false))
             }
             return
+        }
+    }
+
+    /// After a refusal the client may still be sending (a 10 MB body): closing at once would
+    /// make the kernel reset the connection, and the client would lose our answer with it. So
+    /// stop writing, then read and drop what still comes, for at most 2 seconds and 16 MiB.
+    private func lingeringClose(_ fd: Int32) {
+        shutdown(fd, Int32(SHUT_WR))
+        var time = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        var drop = [UInt8](repeating: 0, count: 64 * 1024)
+        var dropped = 0
+        let deadline = Date().addingTimeInterval(2)
+        while dropped < 16 << 20, Date() < deadline {
+            let n = drop.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 { dropped += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            break
         }
     }
 

@@ -32,9 +32,15 @@ extension Survey {
                 continue
             }
             func fail(_ de: String, _ english: String) { result.errors.append(AnswerError(question: q.id, message: en ? english : de)) }
+            /// The one value of a field; two different values for one answer are a mistake (or a
+            /// forged form), not a choice between them.
             func single(_ name: String) -> String? {
-                guard let value = values[name]?.last?.trimmingSpaces(), !value.isEmpty else { return nil }
-                return value
+                let given = (values[name] ?? []).map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+                if Set(given).count > 1 {
+                    fail("Bitte nur eine Antwort geben.", "Please give only one answer.")
+                    return nil
+                }
+                return given.last
             }
             var answer: Answer?
             switch q.kind {
