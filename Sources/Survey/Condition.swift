@@ -64,6 +64,8 @@ struct ConditionParser {
 
     var tokens: [Token]
     var position = 0
+    var terms = 0
+    var nesting = 0
     let end: Int
 
     var peek: Token? { position < tokens.count ? tokens[position] : nil }
@@ -118,17 +120,32 @@ struct ConditionParser {
 
     mutating func parseOr() throws -> Condition {
         var left = try parseAnd()
-        while isKeyword(peek, "or") { position += 1; left = .or(left, try parseAnd()) }
+        while isKeyword(peek, "or") { position += 1; try countTerm(); left = .or(left, try parseAnd()) }
         return left
     }
 
     mutating func parseAnd() throws -> Condition {
         var left = try parseUnary()
-        while isKeyword(peek, "and") { position += 1; left = .and(left, try parseUnary()) }
+        while isKeyword(peek, "and") { position += 1; try countTerm(); left = .and(left, try parseUnary()) }
         return left
     }
 
+    /// Limits that keep a condition's tree shallow (it is evaluated recursively, also on the
+    /// server's request threads with their small stacks): 100 'and'/'or', 32 levels of 'not' and
+    /// parentheses. A real condition needs a few.
+    static let maxTerms = 100, maxNesting = 32
+
+    mutating func countTerm() throws {
+        terms += 1
+        guard terms <= Self.maxTerms else { throw ConditionError(offset: peek?.offset ?? end, message: "more than \(Self.maxTerms) 'and'/'or'; split the condition") }
+    }
+
     mutating func parseUnary() throws -> Condition {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxNesting else {
+            throw ConditionError(offset: peek?.offset ?? end, message: "nested deeper than \(Self.maxNesting) levels of 'not' and parentheses")
+        }
         guard let token = next() else { throw ConditionError(offset: end, message: "the expression ends too early; expected a test like 'frage == wert'") }
         if isKeyword(token, "not") { return .not(try parseUnary()) }
         if token.kind == .symbol && token.text == "(" {

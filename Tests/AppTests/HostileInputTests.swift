@@ -60,7 +60,11 @@ struct HostileInputTests {
         ("id: x\n\ttitle: y\n", "tab"),
         ("id: x\nid: y\n", "duplicate"),
         ("id: \u{0}\n", "error"),
-        (String(repeating: "- ", count: 5000) + "x\n", "error"),
+        (String(repeating: "- ", count: 5000) + "x\n", "nested deeper"),
+        ("id: t\ntitle: T\nquestions:\n  - id: a\n    type: yesno\n    text: A\n  - id: b\n    type: yesno\n    text: B\n    show_if: "
+            + String(repeating: "(", count: 20000) + "a == yes" + String(repeating: ")", count: 20000) + "\n", "nested deeper"),
+        ("id: t\ntitle: T\nquestions:\n  - id: a\n    type: yesno\n    text: A\n  - id: b\n    type: yesno\n    text: B\n    show_if: a == yes"
+            + String(repeating: " and a == yes", count: 5000) + "\n", "split the condition"),
     ])
     func files(text: String, mentions: String) throws {
         let dir = try Binary.workspace()

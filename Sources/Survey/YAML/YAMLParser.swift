@@ -92,6 +92,10 @@ final class BlockParser {
     let lastLineHasBreak: Bool
     /// The line being read.
     var li = 0
+    /// How deep the node being read is nested; a survey needs a handful of levels, and a limit
+    /// keeps a hostile file from exhausting the stack.
+    var depth = 0
+    static let maxDepth = 64
 
     init(lines: [Line], lastLineHasBreak: Bool) throws {
         self.lines = lines
@@ -124,6 +128,11 @@ final class BlockParser {
     /// A node that starts at column `col` of the current line, inside a block at `parentIndent`.
     func parseNode(at col: Int, parentIndent: Int) throws -> YAMLNode {
         let line = lines[li]
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else {
+            throw YAMLError(line.mark(col), "nested deeper than \(Self.maxDepth) levels; a survey file needs only a few")
+        }
         if isSequenceEntry(line, col) { return try parseSequence(indent: col) }
         if try startsMappingEntry(line, col) { return try parseMapping(indent: col) }
         return try parseValue(at: col, parentIndent: parentIndent)
