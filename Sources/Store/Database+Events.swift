@@ -66,9 +66,13 @@ extension Database {
     /// Marks a survey as opened (or closed) once and queues `survey.opened` (`survey.closed`).
     /// Returns whether this call did it.
     public func recordSurveyMoment(_ survey: Survey, closed: Bool, now: Date = Date()) throws -> Bool {
-        try connection.transaction {
+        let column = closed ? "closed_event_at" : "opened_event_at"
+        // Read first: this runs every few seconds for every survey, and a write would cost a sync.
+        if let row = try connection.row("SELECT \(column) AS at FROM surveys WHERE id = ?", [.text(survey.id)]), row.text("at") != nil {
+            return false
+        }
+        return try connection.transaction {
             try register(survey)
-            let column = closed ? "closed_event_at" : "opened_event_at"
             try connection.run("UPDATE surveys SET \(column) = ? WHERE id = ? AND \(column) IS NULL", [.text(Database.now(now)), .text(survey.id)])
             guard connection.changes == 1 else { return false }
             try enqueueEvent(closed ? "survey.closed" : "survey.opened", surveyID: survey.id, data: [], now: now)
