@@ -70,10 +70,11 @@ public enum HTMLReport {
         var out = "<section aria-labelledby=\"\(anchor)\">\n<h2 id=\"\(anchor)\">\(text(q["text"]))</h2>\n"
         out += "<p class=\"meta\">\(t.answered): \(t.number(q["answered"])) · \(t.skipped): \(t.number(q["skipped"])) · \(t.notShown): \(t.number(q["not_shown"]))</p>\n"
         if let options = q["options"]?.array {
-            out += q["type"] == .string("ranking") ? ranking(options, t) : bars(options, caption: nil, t)
+            out += q["type"] == .string("ranking") ? ranking(options, label: text(q["text"]), t) : bars(options, caption: nil, label: text(q["text"]), t)
         }
         for row in q["rows"]?.array ?? [] {
-            out += bars(row["options"]?.array ?? [], caption: "\(text(row["label"])) (\(t.answered): \(t.number(row["answered"])))", t)
+            let caption = "\(text(row["label"])) (\(t.answered): \(t.number(row["answered"])))"
+            out += bars(row["options"]?.array ?? [], caption: caption, label: caption, t)
         }
         let statistics = ["mean", "median", "stddev", "min", "q1", "q3", "max", "sum"].filter { q[$0] != nil }
         if !statistics.isEmpty {
@@ -88,7 +89,7 @@ public enum HTMLReport {
     }
 
     /// A table of options with count, percent and a bar each.
-    static func bars(_ options: [JSONValue], caption: String?, _ t: Words) -> String {
+    static func bars(_ options: [JSONValue], caption: String?, label: String, _ t: Words) -> String {
         var out = "<table class=\"bars\">\n"
         if let caption { out += "<caption>\(caption)</caption>\n" }
         out += "<thead><tr><th scope=\"col\">\(t.answer)</th><th scope=\"col\">\(t.count)</th><th scope=\"col\">\(t.percent)</th><th scope=\"col\" class=\"bar\"><span class=\"visually-hidden\">\(t.chart)</span></th></tr></thead>\n<tbody>\n"
@@ -99,33 +100,21 @@ public enum HTMLReport {
             out += "<td class=\"bar\"><svg aria-hidden=\"true\" focusable=\"false\" width=\"100%\" height=\"16\" viewBox=\"0 0 100 16\" preserveAspectRatio=\"none\">"
             out += "<rect x=\"0\" y=\"2\" width=\"100\" height=\"12\" class=\"track\"/><rect x=\"0\" y=\"2\" width=\"\(JSONNumber.text(min(max(percent, 0), 100)))\" height=\"12\" class=\"fill\"/></svg></td></tr>\n"
         }
-        return scrollable(out + "</tbody>\n</table>\n")
+        return scrollable(out + "</tbody>\n</table>\n", label: label)
     }
 
     /// A table in a region that scrolls sideways on its own when it is wider than a phone, so the
-    /// page never does (keyboard users reach the region with Tab).
-    static func scrollable(_ table: String) -> String {
-        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"\(HTML.escape(caption(of: table)))\">\n" + table + "</div>\n"
+    /// page never does (keyboard users reach the region with Tab). `label`: escaped HTML text.
+    static func scrollable(_ table: String, label: String) -> String {
+        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"\(label)\">\n" + table + "</div>\n"
     }
 
-    /// A table's caption or first header, as the region's name.
-    static func caption(of table: String) -> String {
-        for (open, close) in [("<caption>", "</caption>"), ("<th scope=\"col\">", "</th>")] {
-            if let a = table.range(of: open), let b = table.range(of: close, range: a.upperBound..<table.endIndex) {
-                return String(table[a.upperBound..<b.lowerBound]).replacingOccurrences(of: "&amp;", with: "&")
-                    .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-                    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            }
-        }
-        return "Tabelle"
-    }
-
-    static func ranking(_ options: [JSONValue], _ t: Words) -> String {
+    static func ranking(_ options: [JSONValue], label: String, _ t: Words) -> String {
         var out = "<table>\n<thead><tr><th scope=\"col\">\(t.answer)</th><th scope=\"col\">\(t.meanRank)</th><th scope=\"col\">\(t.firstPlaces)</th><th scope=\"col\">\(t.ranked)</th></tr></thead>\n<tbody>\n"
         for o in options {
             out += "<tr><th scope=\"row\">\(HTML.escape(plainText(o["label"])))</th><td>\(t.number(o["mean_rank"]))</td><td>\(t.number(o["first"]))</td><td>\(t.number(o["ranked"]))</td></tr>\n"
         }
-        return scrollable(out + "</tbody>\n</table>\n")
+        return scrollable(out + "</tbody>\n</table>\n", label: label)
     }
 
     /// The question per group: percent of each option (choices, scales), or mean and median
@@ -155,7 +144,8 @@ public enum HTMLReport {
         }
         var out = ""
         for table in tables {
-            var html = "<table class=\"groups\">\n<caption>\(t.by) \(by)\(table.caption.isEmpty ? "" : ": " + table.caption)</caption>\n"
+            let caption = "\(t.by) \(by)\(table.caption.isEmpty ? "" : ": " + table.caption)"
+            var html = "<table class=\"groups\">\n<caption>\(caption)</caption>\n"
             html += "<thead><tr><th scope=\"col\">\(by)</th>" + table.columns.map { "<th scope=\"col\">\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
             for g in groups {
                 html += "<tr><th scope=\"row\">\(g["value"] == .null ? t.none : HTML.escape(plainText(g["value"])))</th>"
@@ -166,7 +156,7 @@ public enum HTMLReport {
                 }
                 html += "</tr>\n"
             }
-            out += scrollable(html + "</tbody>\n</table>\n")
+            out += scrollable(html + "</tbody>\n</table>\n", label: caption)
         }
         return out
     }

@@ -126,13 +126,15 @@ public struct ResultsTally: Sendable {
 
     public init(survey: Survey, by: String? = nil, responses: [StoredResponse]) {
         self.init(survey: survey, by: by)
-        for response in responses { add(response) }
+        add(responses)
     }
 
-    public mutating func add(_ response: StoredResponse) {
+    public mutating func add(_ responses: [StoredResponse]) {
         var adder = Adder(self)
-        adder.row.fill(response.answers, other: response.other, plan)
-        adder.add(group: by.map { response.attributes[$0] ?? "" }, conditions: response.answers)
+        for response in responses {
+            adder.row.fill(response.answers, other: response.other, plan)
+            adder.add(group: by.map { response.attributes[$0] ?? "" }, conditions: response.answers)
+        }
         adder.finish(into: &self)
     }
 
