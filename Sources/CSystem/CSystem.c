@@ -1,5 +1,7 @@
 #define _GNU_SOURCE
 #include "CSystem.h"
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 
@@ -9,4 +11,28 @@ ssize_t mitreden_getrandom(void *buffer, size_t length, unsigned int flags) {
 
 int mitreden_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags) {
     return accept4(fd, address, (socklen_t *)length, flags);
+}
+
+int mitreden_epoll_create(void) {
+    return epoll_create1(EPOLL_CLOEXEC);
+}
+
+int mitreden_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event event = {.events = events, .data = {.u64 = data}};
+    return epoll_ctl(epfd, op, fd, &event);
+}
+
+int mitreden_epoll_wait(int epfd, mitreden_epoll_event *events, int max, int timeout) {
+    struct epoll_event kernel[256];
+    if (max > 256) max = 256;
+    int n = epoll_wait(epfd, kernel, max, timeout);
+    for (int i = 0; i < n; i++) {
+        events[i].events = kernel[i].events;
+        events[i].data = kernel[i].data.u64;
+    }
+    return n;
+}
+
+int mitreden_eventfd(void) {
+    return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 }

@@ -21,14 +21,35 @@ public struct Response: Sendable {
 
     /// The serialized head and body.
     public func serialized(keepAlive: Bool, includeBody: Bool = true) -> [UInt8] {
-        var head = "HTTP/1.1 \(status) \(Response.reason(status))\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(body.count)\r\n"
-        head += keepAlive ? "" : "Connection: close\r\n"
-        head += "\r\n"
-        var bytes = Array(head.utf8)
-        if includeBody { bytes += body }
+        var bytes: [UInt8] = []
+        write(into: &bytes, keepAlive: keepAlive, includeBody: includeBody)
         return bytes
+    }
+
+    /// Appends the head and body to `out`, byte by byte (no intermediate strings: this runs once per request).
+    public func write(into out: inout [UInt8], keepAlive: Bool, includeBody: Bool = true) {
+        out.reserveCapacity(out.count + 256 + body.count)
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        Self.appendDecimal(status, to: &out)
+        out.append(0x20)
+        out.append(contentsOf: Response.reason(status).utf8)
+        out.append(contentsOf: [13, 10])
+        for (name, value) in headers {
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: [0x3A, 0x20])
+            out.append(contentsOf: value.utf8)
+            out.append(contentsOf: [13, 10])
+        }
+        out.append(contentsOf: "Content-Length: ".utf8)
+        Self.appendDecimal(body.count, to: &out)
+        out.append(contentsOf: keepAlive ? "\r\n\r\n".utf8 : "\r\nConnection: close\r\n\r\n".utf8)
+        if includeBody { out.append(contentsOf: body) }
+    }
+
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        guard value >= 10 else { out.append(0x30 + UInt8(value)); return }
+        appendDecimal(value / 10, to: &out)
+        out.append(0x30 + UInt8(value % 10))
     }
 
     public static func reason(_ status: Int) -> String {

@@ -1,21 +1,41 @@
+import Dispatch
+
 /// Routes by method and path pattern (`/u/:token`); unknown paths get 404, a known path with
 /// another method 405 with `Allow`. HEAD is served by GET routes without the body.
+///
+/// A route answers in one of three ways: at once on the server's event loop (`add`, for work of
+/// microseconds), on a worker thread (`add(blocking: true)`, for work that may take long: a
+/// report, a commit of its own), or later through its `Responder` (`addDeferred`, for a
+/// response that waits for the group commit without holding any thread).
 public struct Router: Sendable {
     public typealias Handler = @Sendable (Request, [String: String]) -> Response
+    public typealias DeferredHandler = @Sendable (Request, [String: String], Responder) -> Void
 
     struct Route: Sendable {
         let methods: [String]
         let segments: [String]
-        let handler: Handler
+        let handler: DeferredHandler
     }
 
     private var routes: [Route] = []
     /// What unmatched paths get.
     public var notFound: @Sendable (Request) -> Response = { _ in .text(404, "not found") }
+    /// Where blocking routes run, so that they never stall an event loop.
+    static let workers = DispatchQueue(label: "http-blocking-routes", attributes: .concurrent)
 
     public init() {}
 
-    public mutating func add(_ methods: [String], _ pattern: String, _ handler: @escaping Handler) {
+    public mutating func add(_ methods: [String], _ pattern: String, blocking: Bool = false, _ handler: @escaping Handler) {
+        addDeferred(methods, pattern) { request, parameters, responder in
+            if blocking {
+                Self.workers.async { responder.send(handler(request, parameters)) }
+            } else {
+                responder.send(handler(request, parameters))
+            }
+        }
+    }
+
+    public mutating func addDeferred(_ methods: [String], _ pattern: String, _ handler: @escaping DeferredHandler) {
         routes.append(Route(methods: methods, segments: Self.segments(pattern, decode: false), handler: handler))
     }
 
@@ -26,21 +46,27 @@ public struct Router: Sendable {
         }
     }
 
-    public func respond(_ request: Request) -> Response {
+    /// Hands `request` to its route; the answer goes to `responder`, now or later.
+    public func route(_ request: Request, _ responder: Responder) {
         let segments = Self.segments(request.path, decode: true)
         var allowed: [String] = []
         for route in routes {
             guard let parameters = match(route.segments, segments) else { continue }
             let method = request.method == "HEAD" ? "GET" : request.method
-            if route.methods.contains(method) { return route.handler(request, parameters) }
+            if route.methods.contains(method) { return route.handler(request, parameters, responder) }
             allowed += route.methods
         }
         if !allowed.isEmpty {
             var response = Response.text(405, "method not allowed")
             response.headers.append(("Allow", (allowed.contains("GET") ? allowed + ["HEAD"] : allowed).joined(separator: ", ")))
-            return response
+            return responder.send(response)
         }
-        return notFound(request)
+        responder.send(notFound(request))
+    }
+
+    /// The answer to `request`, waiting for it when the route answers later.
+    public func respond(_ request: Request) -> Response {
+        Responder.wait { route(request, $0) }
     }
 
     private func match(_ pattern: [String], _ segments: [String]) -> [String: String]? {
@@ -55,5 +81,28 @@ public struct Router: Sendable {
             }
         }
         return parameters
+    }
+}
+
+/// Where the answer to one request goes; `send` may be called from any thread, once.
+public final class Responder: @unchecked Sendable {
+    private let deliver: @Sendable (Response) -> Void
+
+    public init(_ deliver: @escaping @Sendable (Response) -> Void) {
+        self.deliver = deliver
+    }
+
+    public func send(_ response: Response) {
+        deliver(response)
+    }
+
+    /// Runs `start` with a responder and waits until it has been sent to (for tests and callers without a loop).
+    public static func wait(_ start: (Responder) -> Void) -> Response {
+        final class Box: @unchecked Sendable { var response: Response? }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        start(Responder { box.response = $0; done.signal() })
+        done.wait()
+        return box.response!
     }
 }

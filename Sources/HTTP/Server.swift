@@ -2,37 +2,46 @@ import CSystem
 import Foundation
 import Glibc
 
-/// An HTTP/1.1 server on a TCP socket: one thread accepts, one thread per connection (at most
-/// `maxConnections`; beyond that a 503) reads requests, calls the handler and writes the
-/// response. Persistent connections; slow or idle clients are cut off after timeouts; writes
-/// survive EINTR and partial sends; SIGPIPE never fires (MSG_NOSIGNAL). `stop()` stops
-/// accepting, lets requests in progress finish, and closes idle connections.
+/// An HTTP/1.1 server on a TCP socket: one event loop (epoll) per core, each accepting from the
+/// shared listening socket and serving its connections without a thread per connection.
+/// Persistent connections and pipelining (answers in order); slow or idle clients are cut off
+/// after timeouts; at most `maxConnections` at once (beyond that a 503); writes survive EINTR
+/// and partial sends; SIGPIPE never fires (MSG_NOSIGNAL). A handler answers through its
+/// `Responder`, at once or later from another thread; while a request waits for its answer, the
+/// connection reads nothing more. `stop()` stops accepting, lets requests in progress finish,
+/// and closes idle connections.
 public final class Server: @unchecked Sendable {
-    public typealias Handler = @Sendable (Request) -> Response
+    public typealias Handler = @Sendable (Request, Responder) -> Void
 
     let host: String
     let requestedPort: UInt16
     let handler: Handler
-    /// Each connection has a thread with a 512 KiB stack (reserved, mostly not touched).
     public var maxConnections = 2048
-    /// Seconds a client may take between bytes of a request, and may stay idle between requests.
+    /// Seconds a client may take between bytes of a request (or to take our answer), and may stay idle between requests.
     public var readTimeout = 10
     public var idleTimeout = 30
     public var parser = RequestParser()
+    /// Event loops (threads); one per core by default.
+    public var loopCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
 
-    private var listener: Int32 = -1
+    private(set) var listener: Int32 = -1
+    private var loops: [EventLoop] = []
     private let lock = NSLock()
-    private var connections: [Int32: Bool] = [:]   // fd → busy with a request
-    private var stopping = false
+    private var open = 0
     private let finished = DispatchGroup()
 
-    public init(host: String, port: UInt16, handler: @escaping Handler) {
-        self.host = host
-        requestedPort = port
-        self.handler = handler
+    /// A server whose handler answers every request at once.
+    public convenience init(host: String, port: UInt16, handler: @escaping @Sendable (Request) -> Response) {
+        self.init(host: host, port: port, respond: { request, responder in responder.send(handler(request)) })
     }
 
-    /// Binds and starts accepting; returns the port (useful with port 0).
+    public init(host: String, port: UInt16, respond: @escaping Handler) {
+        self.host = host
+        requestedPort = port
+        handler = respond
+    }
+
+    /// Binds and starts the event loops; returns the port (useful with port 0).
     /// - Throws: `ServerError` when the address cannot be used.
     public func start() throws -> UInt16 {
         signal(SIGPIPE, SIG_IGN)
@@ -43,7 +52,7 @@ public final class Server: @unchecked Sendable {
         guard inet_pton(AF_INET, ip, &address.sin_addr) == 1 else {
             throw ServerError(message: "'\(host)' is not an IPv4 address to listen on (use e.g. 127.0.0.1 or 0.0.0.0)")
         }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw ServerError(message: "socket: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -59,134 +68,38 @@ public final class Server: @unchecked Sendable {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &actual) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         listener = fd
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "http-accept"
-        thread.start()
+        for index in 0..<loopCount {
+            let loop = try EventLoop(server: self)
+            loops.append(loop)
+            finished.enter()
+            let thread = Thread { [self] in
+                loop.run()
+                finished.leave()
+            }
+            thread.name = "http-loop-\(index)"
+            thread.start()
+        }
         return UInt16(bigEndian: actual.sin_port)
     }
 
     /// Stops accepting, waits for requests in progress (at most `timeout` seconds), closes the rest.
     public func stop(timeout: TimeInterval = 10) {
-        let idle: [Int32] = lock.withLock {
-            stopping = true
-            return connections.filter { !$0.value }.map(\.key)
-        }
         shutdown(listener, Int32(SHUT_RDWR))
-        for fd in idle { shutdown(fd, Int32(SHUT_RDWR)) }
-        _ = finished.wait(timeout: .now() + timeout)
+        for loop in loops { loop.requestStop() }
+        if finished.wait(timeout: .now() + timeout) == .success { close(listener) }
     }
 
-    private func acceptLoop() {
-        finished.enter()
-        defer { finished.leave(); close(listener) }
-        while true {
-            var peer = sockaddr_in()
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let fd = withUnsafeMutablePointer(to: &peer) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { mitreden_accept4(listener, $0, &length, Int32(SOCK_CLOEXEC.rawValue)) } }
-            if fd < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                if errno == EMFILE || errno == ENFILE { Thread.sleep(forTimeInterval: 0.05); continue }
-                return
-            }
-            let admitted: Bool = lock.withLock {
-                guard !stopping, connections.count < maxConnections else { return false }
-                connections[fd] = false
-                return true
-            }
-            guard admitted else {
-                _ = send(fd, Response.text(503, "too many connections; try again shortly").serialized(keepAlive: false))
-                close(fd)
-                if lock.withLock({ stopping }) { return }
-                continue
-            }
-            var one: Int32 = 1
-            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let address = String(cString: inet_ntoa(peer.sin_addr))
-            finished.enter()
-            let thread = Thread { [self] in
-                serve(fd, peer: address)
-                lock.withLock { _ = connections.removeValue(forKey: fd) }
-                close(fd)
-                finished.leave()
-            }
-            thread.stackSize = 512 * 1024
-            thread.start()
+    /// Admits one more connection unless the server is full.
+    func admit() -> Bool {
+        lock.withLock {
+            guard open < maxConnections else { return false }
+            open += 1
+            return true
         }
     }
 
-    private func setTimeout(_ fd: Int32, seconds: Int) {
-        var time = timeval(tv_sec: seconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    /// Reads and answers requests on one connection until it closes or times out.
-    private func serve(_ fd: Int32, peer: String) {
-        var buffer: [UInt8] = []
-        var start = 0
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            setTimeout(fd, seconds: buffer.count > start ? readTimeout : idleTimeout)
-            switch parser.parse(buffer[start...]) {
-            case .request(var request, let consumed):
-                start += consumed
-                if start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
-                request.peer = peer
-                lock.withLock { connections[fd] = true }
-                let response = handler(request)
-                let stopping = lock.withLock { () -> Bool in connections[fd] = false; return self.stopping }
-                let keepAlive = request.keepAlive && !stopping && response.status != 400
-                guard send(fd, response.serialized(keepAlive: keepAlive, includeBody: request.method != "HEAD")), keepAlive else { return }
-                continue
-            case .refused(let status, let reason):
-                _ = send(fd, Response.text(status, reason).serialized(keepAlive: false))
-                lingeringClose(fd)
-                return
-            case .incomplete:
-                break
-            }
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 {
-                buffer += chunk[0..<n]
-                continue
-            }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && buffer.count > start {
-                _ = send(fd, Response.text(408, "the request took too long").serialized(keepAlive: false))
-            }
-            return
-        }
-    }
-
-    /// After a refusal the client may still be sending (a 10 MB body): closing at once would
-    /// make the kernel reset the connection, and the client would lose our answer with it. So
-    /// stop writing, then read and drop what still comes, for at most 2 seconds and 16 MiB.
-    private func lingeringClose(_ fd: Int32) {
-        shutdown(fd, Int32(SHUT_WR))
-        var time = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        var drop = [UInt8](repeating: 0, count: 64 * 1024)
-        var dropped = 0
-        let deadline = Date().addingTimeInterval(2)
-        while dropped < 16 << 20, Date() < deadline {
-            let n = drop.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 { dropped += n; continue }
-            if n < 0 && errno == EINTR { continue }
-            break
-        }
-    }
-
-    /// Writes everything, across partial writes and EINTR; false when the peer is gone.
-    private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += n
-        }
-        return true
+    func release() {
+        lock.withLock { open -= 1 }
     }
 }
 
@@ -194,4 +107,351 @@ public final class Server: @unchecked Sendable {
 public struct ServerError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+}
+
+/// One connection's state; touched only by its loop's thread (a handler on another thread holds it
+/// only to name where its answer goes).
+final class Connection: @unchecked Sendable {
+    let fd: Int32
+    let peer: String
+    var input: [UInt8] = []
+    var start = 0
+    var output: [UInt8] = []
+    var written = 0
+    /// A handler has the current request and has not answered yet.
+    var awaiting = false
+    var head = false
+    var keepAlive = true
+    /// The client closed its side: answer what was read, then close.
+    var endOfInput = false
+    var closeAfterWrite = false
+    /// After a refusal: discard what still comes until `deadline`, then close.
+    var lingering = false
+    var lingered = 0
+    var deadline: UInt64 = 0
+    var interest: UInt32 = 0
+    var closed = false
+
+    init(fd: Int32, peer: String) {
+        self.fd = fd
+        self.peer = peer
+    }
+
+    var hasPartialRequest: Bool { input.count > start }
+    var hasOutput: Bool { written < output.count }
+}
+
+/// One thread's epoll loop: accepts, reads, parses, dispatches, writes, times out.
+final class EventLoop: @unchecked Sendable {
+    private unowned let server: Server
+    private let epoll: Int32
+    private let wake: Int32
+    private let parser: RequestParser
+    private let readTimeout: UInt64
+    private let idleTimeout: UInt64
+    private var connections: [Int32: Connection] = [:]
+    private var stopping = false
+    private var acceptPausedUntil: UInt64 = 0
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+
+    /// Shared with other threads, under `lock`: answers that arrived later, and the stop request.
+    private let lock = NSLock()
+    private var arrived: [(Connection, Response)] = []
+    private var stopRequested = false
+    /// While a handler runs on this loop: the connection and the answer it gave at once, if any.
+    private var dispatching: Connection?
+    private var immediate: Response?
+
+    init(server: Server) throws {
+        self.server = server
+        parser = server.parser
+        readTimeout = UInt64(server.readTimeout) * 1000
+        idleTimeout = UInt64(server.idleTimeout) * 1000
+        epoll = mitreden_epoll_create()
+        wake = mitreden_eventfd()
+        guard epoll >= 0, wake >= 0 else { throw ServerError(message: "epoll: \(String(cString: strerror(errno)))") }
+        _ = mitreden_epoll_ctl(epoll, MITREDEN_EPOLL_CTL_ADD, wake, MITREDEN_EPOLLIN, UInt64(wake))
+        _ = mitreden_epoll_ctl(epoll, MITREDEN_EPOLL_CTL_ADD, server.listener, MITREDEN_EPOLLIN | MITREDEN_EPOLLEXCLUSIVE, UInt64(server.listener))
+    }
+
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec) / 1_000_000
+    }
+
+    func requestStop() {
+        lock.withLock { stopRequested = true }
+        signal()
+    }
+
+    private func signal() {
+        var one: UInt64 = 1
+        _ = write(wake, &one, 8)
+    }
+
+    func run() {
+        var events = [mitreden_epoll_event](repeating: mitreden_epoll_event(), count: 256)
+        var nextSweep = Self.now() + 1000
+        while !(stopping && connections.isEmpty) {
+            let timeout = acceptPausedUntil > 0 ? 100 : 1000
+            let n = mitreden_epoll_wait(epoll, &events, Int32(events.count), Int32(timeout))
+            for i in 0..<max(0, Int(n)) {
+                let fd = Int32(truncatingIfNeeded: events[i].data)
+                if fd == server.listener {
+                    acceptAll()
+                } else if fd == wake {
+                    var count: UInt64 = 0
+                    _ = read(wake, &count, 8)
+                } else if let connection = connections[fd] {
+                    handle(connection, events[i].events)
+                }
+            }
+            deliverArrived()
+            if lock.withLock({ stopRequested }) && !stopping { beginStop() }
+            let now = Self.now()
+            if acceptPausedUntil > 0 && now >= acceptPausedUntil && !stopping {
+                acceptPausedUntil = 0
+                _ = mitreden_epoll_ctl(epoll, MITREDEN_EPOLL_CTL_ADD, server.listener, MITREDEN_EPOLLIN | MITREDEN_EPOLLEXCLUSIVE, UInt64(server.listener))
+            }
+            if now >= nextSweep {
+                sweep(now)
+                nextSweep = now + 1000
+            }
+        }
+        close(epoll)
+        close(wake)
+    }
+
+    // MARK: accepting
+
+    private func acceptAll() {
+        while !stopping {
+            var peer = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let flags = Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+            let fd = withUnsafeMutablePointer(to: &peer) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { mitreden_accept4(server.listener, $0, &length, flags) } }
+            if fd < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == EMFILE || errno == ENFILE {
+                    // Out of descriptors: stop accepting for a moment instead of spinning on the listener.
+                    _ = mitreden_epoll_ctl(epoll, MITREDEN_EPOLL_CTL_DEL, server.listener, 0, 0)
+                    acceptPausedUntil = Self.now() + 100
+                }
+                return
+            }
+            guard server.admit() else {
+                let refusal = Response.text(503, "too many connections; try again shortly").serialized(keepAlive: false)
+                _ = refusal.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                close(fd)
+                continue
+            }
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+            inet_ntop(AF_INET, &peer.sin_addr, &text, socklen_t(INET_ADDRSTRLEN))
+            let connection = Connection(fd: fd, peer: String(cString: text))
+            connection.deadline = Self.now() + idleTimeout
+            connections[fd] = connection
+            setInterest(connection, MITREDEN_EPOLLIN, add: true)
+        }
+    }
+
+    // MARK: reading and answering
+
+    private func handle(_ connection: Connection, _ events: UInt32) {
+        if events & MITREDEN_EPOLLOUT != 0 {
+            flush(connection)
+            if connection.closed { return }
+        }
+        if events & (MITREDEN_EPOLLIN | MITREDEN_EPOLLHUP | MITREDEN_EPOLLERR) != 0 {
+            // Only an error or hang-up reaches a connection that reads nothing: the client is gone
+            // (what it sent is still handled; only the answer has nowhere to go).
+            if connection.awaiting { return finish(connection) }
+            readAvailable(connection)
+        }
+    }
+
+    private func readAvailable(_ connection: Connection) {
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 {
+                if connection.lingering {
+                    connection.lingered += n
+                    if connection.lingered > 16 << 20 { return finish(connection) }
+                    continue
+                }
+                connection.input.append(contentsOf: chunk[0..<n])
+                if n < chunk.count || connection.input.count - connection.start > parser.maxBodyBytes + parser.maxHeaderBytes { break }
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+            if n < 0 || connection.lingering { return finish(connection) }
+            connection.endOfInput = true
+            break
+        }
+        if connection.lingering { return }
+        process(connection)
+    }
+
+    /// Answers the complete requests in the input, in order, until one must wait.
+    private func process(_ connection: Connection) {
+        while !connection.awaiting && !connection.closeAfterWrite {
+            switch parser.parse(connection.input[connection.start...]) {
+            case .request(var request, let consumed):
+                connection.start += consumed
+                request.peer = connection.peer
+                connection.awaiting = true
+                connection.head = request.method == "HEAD"
+                connection.keepAlive = request.keepAlive
+                dispatching = connection
+                server.handler(request, Responder { [self] response in answer(connection, response) })
+                let answered = lock.withLock { () -> Response? in
+                    dispatching = nil
+                    defer { immediate = nil }
+                    return immediate
+                }
+                if let answered { append(answered, to: connection) }
+            case .refused(let status, let reason):
+                Response.text(status, reason).write(into: &connection.output, keepAlive: false)
+                connection.closeAfterWrite = true
+                connection.lingering = true
+            case .incomplete:
+                if connection.endOfInput {
+                    // Nothing more will come: answer what was complete, then close.
+                    connection.closeAfterWrite = true
+                    connection.input = []
+                    connection.start = 0
+                    return flush(connection)
+                }
+                compact(connection)
+                connection.deadline = Self.now() + (connection.hasPartialRequest ? readTimeout : idleTimeout)
+                flush(connection)
+                return
+            }
+        }
+        compact(connection)
+        flush(connection)
+    }
+
+    private func compact(_ connection: Connection) {
+        if connection.start == connection.input.count {
+            if connection.input.capacity > 256 * 1024 { connection.input = [] } else { connection.input.removeAll(keepingCapacity: true) }
+            connection.start = 0
+        } else if connection.start > 64 * 1024 {
+            connection.input.removeFirst(connection.start)
+            connection.start = 0
+        }
+    }
+
+    /// A handler's answer, from any thread.
+    private func answer(_ connection: Connection, _ response: Response) {
+        let now: Bool = lock.withLock {
+            if dispatching === connection && immediate == nil {
+                immediate = response
+                return true
+            }
+            arrived.append((connection, response))
+            return false
+        }
+        if !now { signal() }
+    }
+
+    private func deliverArrived() {
+        let ready: [(Connection, Response)] = lock.withLock {
+            defer { arrived.removeAll(keepingCapacity: true) }
+            return arrived
+        }
+        for (connection, response) in ready where !connection.closed {
+            append(response, to: connection)
+            process(connection)
+        }
+    }
+
+    private func append(_ response: Response, to connection: Connection) {
+        connection.awaiting = false
+        let keepAlive = connection.keepAlive && !stopping && response.status != 400
+        response.write(into: &connection.output, keepAlive: keepAlive, includeBody: !connection.head)
+        if !keepAlive { connection.closeAfterWrite = true }
+    }
+
+    /// Writes what is waiting; when all is written, closes if asked to, or waits for the next request.
+    private func flush(_ connection: Connection) {
+        while connection.hasOutput {
+            let n = connection.output.withUnsafeBytes {
+                send(connection.fd, $0.baseAddress! + connection.written, $0.count - connection.written, Int32(MSG_NOSIGNAL))
+            }
+            if n > 0 {
+                connection.written += n
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                connection.deadline = Self.now() + readTimeout
+                setInterest(connection, MITREDEN_EPOLLOUT)
+                return
+            }
+            return finish(connection)
+        }
+        if connection.output.capacity > 256 * 1024 { connection.output = [] } else { connection.output.removeAll(keepingCapacity: true) }
+        connection.written = 0
+        if connection.closeAfterWrite {
+            guard connection.lingering else { return finish(connection) }
+            // The client may still be sending (a 10 MB body): closing at once would make the
+            // kernel reset the connection and the client lose our answer. Stop writing, then
+            // read and drop what comes, for at most 2 seconds and 16 MiB.
+            shutdown(connection.fd, Int32(SHUT_WR))
+            connection.deadline = Self.now() + 2000
+            connection.input = []
+            connection.start = 0
+            setInterest(connection, MITREDEN_EPOLLIN)
+            return
+        }
+        setInterest(connection, connection.awaiting ? 0 : MITREDEN_EPOLLIN)
+    }
+
+    private func setInterest(_ connection: Connection, _ interest: UInt32, add: Bool = false) {
+        guard add || interest != connection.interest else { return }
+        connection.interest = interest
+        _ = mitreden_epoll_ctl(epoll, add ? MITREDEN_EPOLL_CTL_ADD : MITREDEN_EPOLL_CTL_MOD, connection.fd, interest, UInt64(connection.fd))
+    }
+
+    private func finish(_ connection: Connection) {
+        guard !connection.closed else { return }
+        connection.closed = true
+        connections.removeValue(forKey: connection.fd)
+        close(connection.fd)
+        server.release()
+    }
+
+    // MARK: time and stopping
+
+    /// Cuts off clients past their deadline: a half-sent request gets 408, an idle connection is closed.
+    private func sweep(_ now: UInt64) {
+        for connection in Array(connections.values) where !connection.awaiting && now >= connection.deadline {
+            if connection.hasPartialRequest && !connection.hasOutput && !connection.lingering {
+                Response.text(408, "the request took too long").write(into: &connection.output, keepAlive: false)
+                connection.closeAfterWrite = true
+                connection.input = []
+                connection.start = 0
+                flush(connection)
+                finish(connection)
+            } else {
+                finish(connection)
+            }
+        }
+    }
+
+    private func beginStop() {
+        stopping = true
+        _ = mitreden_epoll_ctl(epoll, MITREDEN_EPOLL_CTL_DEL, server.listener, 0, 0)
+        for connection in Array(connections.values) {
+            if connection.awaiting || connection.hasOutput {
+                connection.keepAlive = false
+            } else {
+                finish(connection)
+            }
+        }
+    }
 }

@@ -1,15 +1,15 @@
 import Foundation
 import Glibc
 
-/// Group commit for responses: request threads hand their response to one writer thread and
-/// wait; the writer stores everything waiting in one transaction (one fsync) and then answers
-/// each. A request is answered only after its transaction is on disk.
+/// Group commit for responses: callers hand their response to one writer thread; the writer
+/// stores everything waiting in one transaction (one fsync) and then tells each caller. A
+/// request is answered only after its transaction is on disk.
 public final class ResponseWriter: @unchecked Sendable {
-    private final class Job: @unchecked Sendable {
+    public typealias Completion = @Sendable (Result<StoreOutcome, Error>) -> Void
+
+    private struct Job {
         let response: NewResponse
-        var outcome: Result<StoreOutcome, Error>?
-        let done = DispatchSemaphore(value: 0)
-        init(_ response: NewResponse) { self.response = response }
+        let completion: Completion
     }
 
     private let condition = NSCondition()
@@ -30,13 +30,21 @@ public final class ResponseWriter: @unchecked Sendable {
 
     /// Stores `response`; returns once it is committed (or failed).
     public func store(_ response: NewResponse) throws -> StoreOutcome {
-        let job = Job(response)
+        final class Box: @unchecked Sendable { var outcome: Result<StoreOutcome, Error>? }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        submit(response) { box.outcome = $0; done.signal() }
+        done.wait()
+        return try box.outcome!.get()
+    }
+
+    /// Stores `response` with the next group; `completion` runs on the writer thread once the
+    /// transaction is committed (or failed), and must not block.
+    public func submit(_ response: NewResponse, completion: @escaping Completion) {
         condition.lock()
-        waiting.append(job)
+        waiting.append(Job(response: response, completion: completion))
         condition.signal()
         condition.unlock()
-        job.done.wait()
-        return try job.outcome!.get()
     }
 
     private func run() {
@@ -47,14 +55,16 @@ public final class ResponseWriter: @unchecked Sendable {
             waiting.removeFirst(batch.count)
             condition.unlock()
             let now = Date()
+            var outcomes: [Result<StoreOutcome, Error>] = []
+            outcomes.reserveCapacity(batch.count)
             do {
                 try database.connection.transaction {
-                    for job in batch { job.outcome = .success(try database.insert(job.response, now: now)) }
+                    for job in batch { outcomes.append(.success(try database.insert(job.response, now: now))) }
                 }
             } catch {
-                for job in batch { job.outcome = .failure(error) }
+                outcomes = batch.map { _ in .failure(error) }
             }
-            for job in batch { job.done.signal() }
+            for (job, outcome) in zip(batch, outcomes) { job.completion(outcome) }
         }
     }
 }

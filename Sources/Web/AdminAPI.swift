@@ -22,12 +22,13 @@ struct AdminAPI {
     /// The envelope senders of our mail, to find the delivery a returned message is about.
     let bounceAddress: BounceAddress?
 
+    /// Every route may read or write much (a report, a bounce), so none runs on an event loop.
     func add(to router: inout Router) {
-        router.add(["POST"], "/hooks/bounces") { request, _ in guarded(request) { try bounce(request) } }
-        router.add(["GET"], "/api/surveys") { request, _ in guarded(request) { list() } }
-        router.add(["GET"], "/api/surveys/:id/status") { request, p in guarded(request) { try withSurvey(p["id"]!, request, status) } }
+        router.add(["POST"], "/hooks/bounces", blocking: true) { request, _ in guarded(request) { try bounce(request) } }
+        router.add(["GET"], "/api/surveys", blocking: true) { request, _ in guarded(request) { list() } }
+        router.add(["GET"], "/api/surveys/:id/status", blocking: true) { request, p in guarded(request) { try withSurvey(p["id"]!, request, status) } }
         for (name, format) in [("results", Format.json), ("results.csv", .csv), ("results.html", .html), ("responses.csv", .export)] {
-            router.add(["GET"], "/api/surveys/:id/" + name) { request, p in
+            router.add(["GET"], "/api/surveys/:id/" + name, blocking: true) { request, p in
                 guarded(request) { try withSurvey(p["id"]!, request) { survey, by in try results(survey, by: by, request, format) } }
             }
         }

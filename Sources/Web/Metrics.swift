@@ -6,17 +6,18 @@ import Store
 /// from the database, in the Prometheus text format (version 0.0.4).
 final class Metrics: @unchecked Sendable {
     private let lock = NSLock()
-    private var requests: [String: Int] = [:]
+    private struct Key: Hashable { let method: String; let status: Int }
+    private var requests: [Key: Int] = [:]
 
-    func count(_ request: Request, _ response: Response) {
-        let key = "method=\"\(request.method == "GET" || request.method == "HEAD" ? "GET" : request.method == "POST" ? "POST" : "other")\",status=\"\(response.status)\""
+    func count(method: String, _ response: Response) {
+        let key = Key(method: method == "GET" || method == "HEAD" ? "GET" : method == "POST" ? "POST" : "other", status: response.status)
         lock.withLock { requests[key, default: 0] += 1 }
     }
 
     func render(_ pool: DatabasePool) -> Response {
         var out = "# HELP mitreden_http_requests_total HTTP requests answered, by method and status.\n# TYPE mitreden_http_requests_total counter\n"
-        for (labels, count) in lock.withLock({ requests }).sorted(by: { $0.key < $1.key }) {
-            out += "mitreden_http_requests_total{\(labels)} \(count)\n"
+        for (key, count) in lock.withLock({ requests }).sorted(by: { ($0.key.method, $0.key.status) < ($1.key.method, $1.key.status) }) {
+            out += "mitreden_http_requests_total{method=\"\(key.method)\",status=\"\(key.status)\"} \(count)\n"
         }
         guard let stored = try? pool.with({ try $0.metrics() }) else { return .text(503, "the database does not answer") }
         out += "# HELP mitreden_responses_stored Responses stored, by survey.\n# TYPE mitreden_responses_stored gauge\n"

@@ -17,7 +17,9 @@ struct ResponseWebhook {
     let surveys: @Sendable () -> [String: Survey]
     let now: @Sendable () -> Date
 
-    func respond(_ request: Request) -> Response {
+    static let unavailable = Problem(status: 503, title: "Service Unavailable", detail: "the database does not answer; nothing was stored, send it again").response
+
+    func respond(_ request: Request) -> Reply {
         let id = request.header("webhook-id")
         if let failure = verifier.verify(id: id, timestamp: request.header("webhook-timestamp"),
                                          signatures: request.header("webhook-signature"), body: request.body, now: now()) {
@@ -29,55 +31,57 @@ struct ResponseWebhook {
             }
             var response = Problem(status: 401, title: "Unauthorized", detail: detail).response
             response.headers.append(("WWW-Authenticate", "Standard-Webhooks"))
-            return response
+            return .now(response)
         }
         do {
             if let id, let first = try pool.with({ try $0.webhookReceipt(id) }) {
-                return Response(status: first.status, contentType: "application/json", body: first.body + "\n")
+                return .now(Response(status: first.status, contentType: "application/json", body: first.body + "\n"))
             }
             let document: JSONValue
             do {
                 document = try JSONParser.parse(request.body)
             } catch let error as JSONError {
-                return Problem(status: 400, title: "Bad Request", detail: "the body is not valid JSON (\(error))").response
+                return .now(Problem(status: 400, title: "Bad Request", detail: "the body is not valid JSON (\(error))").response)
             }
             guard case .string(let surveyID)? = document["survey"] else {
-                return Problem(status: 422, title: "Unprocessable Content", detail: "\"survey\" (the survey id, a string) is required").response
+                return .now(Problem(status: 422, title: "Unprocessable Content", detail: "\"survey\" (the survey id, a string) is required").response)
             }
             guard let survey = surveys()[surveyID] else {
-                return Problem(status: 404, title: "Not Found", detail: "there is no survey '\(surveyID)'").response
+                return .now(Problem(status: 404, title: "Not Found", detail: "there is no survey '\(surveyID)'").response)
             }
             var token: String?
             switch (survey.access, document["token"]) {
             case (.invite, .string(let t)?): token = t
             case (.invite, _):
-                return Problem(status: 422, title: "Unprocessable Content", detail: "\"token\" (the participant's personal token) is required for an invite survey").response
+                return .now(Problem(status: 422, title: "Unprocessable Content", detail: "\"token\" (the participant's personal token) is required for an invite survey").response)
             case (.open, nil), (.open, .null?): token = nil
             case (.open, _):
-                return Problem(status: 422, title: "Unprocessable Content", detail: "an open survey takes no \"token\"; leave it out").response
+                return .now(Problem(status: 422, title: "Unprocessable Content", detail: "an open survey takes no \"token\"; leave it out").response)
             }
             guard survey.isOpen(at: now()) else {
-                return Problem(status: 403, title: "Forbidden", detail: "the survey '\(survey.id)' is not open now").response
+                return .now(Problem(status: 403, title: "Forbidden", detail: "the survey '\(survey.id)' is not open now").response)
             }
             let checked = survey.checkJSON(document["answers"] ?? .object([]))
             guard checked.errors.isEmpty else {
-                return Problem(status: 422, title: "Unprocessable Content", detail: "some answers break the survey's rules",
-                               errors: checked.errors.map { ($0.question, $0.message) }).response
+                return .now(Problem(status: 422, title: "Unprocessable Content", detail: "some answers break the survey's rules",
+                                    errors: checked.errors.map { ($0.question, $0.message) }).response)
             }
-            let outcome = try writer.store(NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
-                                                       answers: checked.json(in: survey).serialized(), source: "webhook", webhookID: id))
-            switch outcome {
-            case .stored(let responseID):
-                return Response(status: 201, contentType: "application/json", body: JSONValue.object([("response", .string(responseID))]).serialized() + "\n")
-            case .replay(let status, let body):
-                return Response(status: status, contentType: "application/json", body: body + "\n")
-            case .alreadyAnswered:
-                return Problem(status: 409, title: "Conflict", detail: "this token has already answered").response
-            case .unknownToken:
-                return Problem(status: 404, title: "Not Found", detail: "the token does not belong to a participant of '\(survey.id)'").response
-            }
+            let new = NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
+                                  answers: checked.json(in: survey).serialized(), source: "webhook", webhookID: id)
+            return .store(new, then: { outcome in
+                switch outcome {
+                case .stored(let responseID):
+                    return Response(status: 201, contentType: "application/json", body: JSONValue.object([("response", .string(responseID))]).serialized() + "\n")
+                case .replay(let status, let body):
+                    return Response(status: status, contentType: "application/json", body: body + "\n")
+                case .alreadyAnswered:
+                    return Problem(status: 409, title: "Conflict", detail: "this token has already answered").response
+                case .unknownToken:
+                    return Problem(status: 404, title: "Not Found", detail: "the token does not belong to a participant of '\(survey.id)'").response
+                }
+            }, failed: Self.unavailable)
         } catch {
-            return Problem(status: 503, title: "Service Unavailable", detail: "the database does not answer; nothing was stored, send it again").response
+            return .now(Self.unavailable)
         }
     }
 }

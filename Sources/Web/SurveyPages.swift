@@ -40,59 +40,60 @@ struct SurveyPages {
         return message(403, language, UIText.html("closed.title", language), UIText.html("closed.text", language, title))
     }
 
+    static let unavailable = Response.text(503, "the database does not answer; your answers were not saved, please send them again in a minute")
+
     /// The personal link of an invite survey.
-    func invited(_ request: Request, token: String, post: Bool) -> Response {
+    func invited(_ request: Request, token: String, post: Bool) -> Reply {
         do {
             guard Token.isWellFormed(Substring(token)), let holder = try pool.with({ try $0.linkHolder(token: token) }),
-                  let survey = surveys()[holder.surveyID], survey.access == .invite else { return unknown(request) }
+                  let survey = surveys()[holder.surveyID], survey.access == .invite else { return .now(unknown(request)) }
             let language = language(request, survey, preferred: holder.language)
-            if let closed = outsideWindow(survey, language) { return closed }
-            if holder.answered { return message(409, language, UIText.html("done.title", language), UIText.html("done.text", language)) }
-            return try form(request, survey: survey, language: language, token: token, action: "/t/\(token)?lang=\(language)", post: post)
+            if let closed = outsideWindow(survey, language) { return .now(closed) }
+            if holder.answered { return .now(message(409, language, UIText.html("done.title", language), UIText.html("done.text", language))) }
+            return form(request, survey: survey, language: language, token: token, action: "/t/\(token)?lang=\(language)", post: post)
         } catch {
-            return .text(503, "the database does not answer; your answers were not saved, please send them again in a minute")
+            return .now(Self.unavailable)
         }
     }
 
     /// The public link of an open survey.
-    func open(_ request: Request, surveyID: String, post: Bool) -> Response {
-        guard let survey = surveys()[surveyID], survey.access == .open else { return unknown(request) }
+    func open(_ request: Request, surveyID: String, post: Bool) -> Reply {
+        guard let survey = surveys()[surveyID], survey.access == .open else { return .now(unknown(request)) }
         let language = language(request, survey, preferred: nil)
-        if let closed = outsideWindow(survey, language) { return closed }
-        do {
-            return try form(request, survey: survey, language: language, token: nil, action: "/s/\(survey.id)?lang=\(language)", post: post)
-        } catch {
-            return .text(503, "the database does not answer; your answers were not saved, please send them again in a minute")
-        }
+        if let closed = outsideWindow(survey, language) { return .now(closed) }
+        return form(request, survey: survey, language: language, token: nil, action: "/s/\(survey.id)?lang=\(language)", post: post)
     }
 
-    func form(_ request: Request, survey: Survey, language: String, token: String?, action: String, post: Bool) throws -> Response {
-        let title = survey.title.text(language, default: survey.defaultLanguage)
+    func form(_ request: Request, survey: Survey, language: String, token: String?, action: String, post: Bool) -> Reply {
         guard post else {
-            return Page(frame: frame, language: language, title: title, body: blankForms.html(survey, language: language, action: action)).response()
+            return .now(blankForms.page(survey, language: language, action: action, frame: frame))
         }
         let contentType = request.header("content-type")?.lowercased() ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
-            return .text(415, "send the form as application/x-www-form-urlencoded")
+            return .now(.text(415, "send the form as application/x-www-form-urlencoded"))
         }
         let fields = FormData.decode(request.body)
         let checked = survey.checkForm(fields, language: language)
         guard checked.errors.isEmpty else {
             let form = SurveyForm(survey: survey, language: language, action: action, fields: fields, errors: checked.errors)
-            return Page(frame: frame, language: language, title: title, body: form.html, status: 422).response()
+            let title = survey.title.text(language, default: survey.defaultLanguage)
+            return .now(Page(frame: frame, language: language, title: title, body: form.html, status: 422).response())
         }
-        let outcome = try writer.store(NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
-                                                   answers: checked.json(in: survey).serialized(), source: "form"))
-        switch outcome {
-        case .stored, .replay:   // forms carry no webhook-id, so no replay reaches here
-            var response = Response(status: 303, headers: Page.securityHeaders + [("Location", "/thanks/\(survey.id)?lang=\(language)")])
-            response.body = Array("see /thanks/\(survey.id)\n".utf8)
-            return response
-        case .alreadyAnswered:
-            return message(409, language, UIText.html("done.title", language), UIText.html("done.text", language))
-        case .unknownToken:
-            return unknown(request)
-        }
+        let new = NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
+                              answers: checked.json(in: survey).serialized(), source: "form")
+        let pages = self
+        return .store(new, then: { outcome in
+            switch outcome {
+            case .stored, .replay:   // forms carry no webhook-id, so no replay reaches here
+                var response = Response(status: 303, headers: Page.securityHeaders + [("Location", "/thanks/\(survey.id)?lang=\(language)")])
+                response.body = Array("see /thanks/\(survey.id)\n".utf8)
+                return response
+            case .alreadyAnswered:
+                return pages.message(409, language, UIText.html("done.title", language), UIText.html("done.text", language))
+            case .unknownToken:
+                return pages.unknown(request)
+            }
+        }, failed: Self.unavailable)
     }
 
     func thanks(_ request: Request, surveyID: String) -> Response {
@@ -102,24 +103,33 @@ struct SurveyPages {
     }
 }
 
-/// The empty form of a survey in a language is the same for every visitor but for its action
-/// URL: rendered once per survey version and language, and kept in two halves around the action.
+/// The empty form page of a survey in a language is the same for every visitor but for its
+/// action URL: rendered once per survey version and language, and kept as the bytes of the
+/// whole response body in two halves around the action.
 final class BlankForms: @unchecked Sendable {
     private let lock = NSLock()
-    private var forms: [String: (before: String, after: String)] = [:]
+    private var forms: [String: (before: [UInt8], after: [UInt8], headers: [(String, String)])] = [:]
     private static let marker = "\u{1}action\u{1}"
 
-    func html(_ survey: Survey, language: String, action: String) -> String {
+    func page(_ survey: Survey, language: String, action: String, frame: PageFrame) -> Response {
         let key = "\(survey.id)|\(language)|\(survey.fingerprint)"
-        let halves: (before: String, after: String) = lock.withLock {
+        let halves = lock.withLock {
             if let cached = forms[key] { return cached }
+            let title = survey.title.text(language, default: survey.defaultLanguage)
             let html = SurveyForm(survey: survey, language: language, action: Self.marker).html
-            let range = html.range(of: HTML.escape(Self.marker))!
-            let halves = (String(html[..<range.lowerBound]), String(html[range.upperBound...]))
+            let page = Page(frame: frame, language: language, title: title, body: html).response()
+            let body = page.body
+            let mark = Array(HTML.escape(Self.marker).utf8)
+            let at = (0...(body.count - mark.count)).first { body[$0..<($0 + mark.count)].elementsEqual(mark) }!
+            let halves = (before: Array(body[..<at]), after: Array(body[(at + mark.count)...]), headers: page.headers)
             if forms.count > 256 { forms.removeAll() }
             forms[key] = halves
             return halves
         }
-        return halves.before + HTML.escape(action) + halves.after
+        var body = halves.before
+        body.reserveCapacity(halves.before.count + halves.after.count + 128)
+        body.append(contentsOf: HTML.escape(action).utf8)
+        body.append(contentsOf: halves.after)
+        return Response(status: 200, headers: halves.headers, body: body)
     }
 }

@@ -18,16 +18,18 @@ public struct WebApp: Sendable {
         var router = Router()
         let unsubscribe = Unsubscribe(pool: pool, surveys: surveys, frame: frame)
         router.add(["GET"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: false) }
-        router.add(["POST"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: true) }
+        router.add(["POST"], "/u/:token", blocking: true) { request, p in unsubscribe.respond(request, token: p["token"]!, post: true) }
         let pages = SurveyPages(pool: pool, writer: writer, surveys: surveys, frame: frame, now: { Date() })
-        router.add(["GET"], "/t/:token") { request, p in pages.invited(request, token: p["token"]!, post: false) }
-        router.add(["POST"], "/t/:token") { request, p in pages.invited(request, token: p["token"]!, post: true) }
-        router.add(["GET"], "/s/:survey") { request, p in pages.open(request, surveyID: p["survey"]!, post: false) }
-        router.add(["POST"], "/s/:survey") { request, p in pages.open(request, surveyID: p["survey"]!, post: true) }
+        router.addDeferred(["GET", "POST"], "/t/:token") { request, p, responder in
+            pages.invited(request, token: p["token"]!, post: request.method == "POST").send(to: responder, writer: writer)
+        }
+        router.addDeferred(["GET", "POST"], "/s/:survey") { request, p, responder in
+            pages.open(request, surveyID: p["survey"]!, post: request.method == "POST").send(to: responder, writer: writer)
+        }
         router.add(["GET"], "/thanks/:survey") { request, p in pages.thanks(request, surveyID: p["survey"]!) }
         if let secret = webhookSecret, let verifier = StandardWebhooks(secret: secret) {
             let webhook = ResponseWebhook(verifier: verifier, pool: pool, writer: writer, surveys: surveys, now: { Date() })
-            router.add(["POST"], "/hooks/responses") { request, _ in webhook.respond(request) }
+            router.addDeferred(["POST"], "/hooks/responses") { request, _, responder in webhook.respond(request).send(to: responder, writer: writer) }
         }
         AdminAPI(token: adminToken.map { Array($0.utf8) }, pool: pool, surveys: surveys, bounceAddress: bounceAddress).add(to: &router)
         router.add(["GET"], FormScript.path) { _, _ in FormScript.response }
@@ -35,13 +37,22 @@ public struct WebApp: Sendable {
             ((try? pool.with { $0.isHealthy() }) ?? false) ? .text(200, "ok") : .text(503, "the database does not answer")
         }
         let metrics = self.metrics
-        router.add(["GET"], "/metrics") { _, _ in metrics.render(pool) }
+        router.add(["GET"], "/metrics", blocking: true) { _, _ in metrics.render(pool) }
         self.router = router
     }
 
+    /// Answers `request` through `responder` (now or after the group commit), counted for `/metrics`.
+    public func route(_ request: Request, _ responder: Responder) {
+        let metrics = metrics
+        let method = request.method
+        router.route(request, Responder { response in
+            metrics.count(method: method, response)
+            responder.send(response)
+        })
+    }
+
+    /// The answer to `request`, waiting for it.
     public func respond(_ request: Request) -> Response {
-        let response = router.respond(request)
-        metrics.count(request, response)
-        return response
+        Responder.wait { route(request, $0) }
     }
 }

@@ -59,7 +59,7 @@ extension Commands {
                          writer: try ResponseWriter(directory: config.dataDirectory, events: events),
                          surveys: { daemon.surveysByID }, webhookSecret: config.webhookSecret, adminToken: config.adminToken,
                          bounceAddress: BounceAddress(pattern: config.bounceAddress, from: MailSetup.from(config)), frame: try pageFrame(config))
-        let server = Server(host: config.listenHost, port: config.listenPort) { request in web.respond(request) }
+        let server = Server(host: config.listenHost, port: config.listenPort) { request, responder in web.route(request, responder) }
         let port: UInt16
         do {
             port = try server.start()

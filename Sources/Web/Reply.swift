@@ -1,0 +1,25 @@
+import HTTP
+import Store
+
+/// What a page or hook answers: a response now, or a response to store first. Stored responses
+/// go to the group commit and are answered from its thread once they are on disk, so no thread
+/// waits for the commit.
+enum Reply {
+    case now(Response)
+    /// `then` builds the answer from the outcome; `failed` is the answer when nothing could be stored.
+    case store(NewResponse, then: @Sendable (StoreOutcome) -> Response, failed: Response)
+
+    func send(to responder: Responder, writer: ResponseWriter) {
+        switch self {
+        case .now(let response):
+            responder.send(response)
+        case .store(let response, let then, let failed):
+            writer.submit(response) { outcome in
+                switch outcome {
+                case .success(let stored): responder.send(then(stored))
+                case .failure: responder.send(failed)
+                }
+            }
+        }
+    }
+}
