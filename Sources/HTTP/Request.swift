@@ -30,8 +30,8 @@ public struct Request: Sendable {
 
     /// Whether the connection stays open after this request.
     public var keepAlive: Bool {
-        let connection = header("connection")?.lowercased() ?? ""
-        return version == "HTTP/1.1" ? !connection.contains("close") : connection.contains("keep-alive")
+        let options = (header("connection") ?? "").lowercased().split(separator: ",").map { $0.trimmingSpacesAndTabs() }
+        return version == "HTTP/1.1" ? !options.contains("close") : options.contains("keep-alive")
     }
 
     /// The query's parameters, decoded (`application/x-www-form-urlencoded` rules).
@@ -79,5 +79,14 @@ public enum FormData {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension Substring {
+    /// Without the spaces and tabs at either end (optional whitespace, RFC 9110).
+    func trimmingSpacesAndTabs() -> Substring {
+        let isText: (Character) -> Bool = { $0 != " " && $0 != "\t" }
+        guard let first = firstIndex(where: isText), let last = lastIndex(where: isText) else { return "" }
+        return self[first...last]
     }
 }

@@ -83,7 +83,7 @@ public struct RequestParser {
                 }
             case "transfer-encoding":
                 hasTransferEncoding = true
-                let codings = text.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: " \t") }
+                let codings = text.lowercased().split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }
                 guard codings == ["chunked"] else { return .refused(status: 501, reason: "only chunked transfer coding is supported") }
                 chunked = true
             default: break
@@ -207,12 +207,5 @@ public struct RequestParser {
             count += 1
         }
         return count > 0 ? value : nil
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
-        return String(drop(while: { chars.contains($0) }).reversed().drop(while: { chars.contains($0) }).reversed())
     }
 }

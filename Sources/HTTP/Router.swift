@@ -39,11 +39,18 @@ public struct Router: Sendable {
         routes.append(Route(methods: methods, segments: Self.segments(pattern, decode: false), handler: handler))
     }
 
-    /// The path's segments, each percent-decoded after splitting.
+    /// The path's segments, each percent-decoded after splitting (bytes, not characters: this runs once per request).
     static func segments(_ path: String, decode: Bool) -> [String] {
-        path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
-            decode ? FormData.unescape(Array($0.utf8)[...], plusIsSpace: false) : String($0)
+        let bytes = Array(path.utf8)
+        var segments: [String] = []
+        var start = bytes.firstIndex(of: 0x2F).map { $0 + 1 } ?? bytes.count
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x2F) ?? bytes.count
+            let piece = bytes[start..<end]
+            segments.append(decode && piece.contains(0x25) ? FormData.unescape(piece, plusIsSpace: false) : String(decoding: piece, as: UTF8.self))
+            start = end + 1
         }
+        return segments
     }
 
     /// Hands `request` to its route; the answer goes to `responder`, now or later.

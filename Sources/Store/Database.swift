@@ -25,7 +25,21 @@ public final class Database {
         var t = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec)
+        // Digit by digit: String(format:) cost microseconds, and this runs for every stored response.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        func digits(_ value: Int32, _ count: Int, then separator: UInt8) {
+            var divisor: Int32 = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 { bytes.append(0x30 + UInt8((value / divisor) % 10)); divisor /= 10 }
+            bytes.append(separator)
+        }
+        digits(parts.tm_year + 1900, 4, then: 0x2D)
+        digits(parts.tm_mon + 1, 2, then: 0x2D)
+        digits(parts.tm_mday, 2, then: 0x54)
+        digits(parts.tm_hour, 2, then: 0x3A)
+        digits(parts.tm_min, 2, then: 0x3A)
+        digits(parts.tm_sec, 2, then: 0x5A)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

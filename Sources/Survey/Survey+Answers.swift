@@ -35,12 +35,18 @@ extension Survey {
             /// The one value of a field; two different values for one answer are a mistake (or a
             /// forged form), not a choice between them.
             func single(_ name: String) -> String? {
-                let given = (values[name] ?? []).map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
-                if Set(given).count > 1 {
-                    fail("Bitte nur eine Antwort geben.", "Please give only one answer.")
-                    return nil
+                guard let raw = values[name] else { return nil }
+                var given: String?
+                for value in raw {
+                    let trimmed = value.trimmingSpaces()
+                    if trimmed.isEmpty { continue }
+                    if let first = given, first != trimmed {
+                        fail("Bitte nur eine Antwort geben.", "Please give only one answer.")
+                        return nil
+                    }
+                    given = trimmed
                 }
-                return given.last
+                return given
             }
             var answer: Answer?
             switch q.kind {
@@ -88,7 +94,7 @@ extension Survey {
                 }
             case .number(let low, let high, let decimals):
                 if let text = single(q.id) {
-                    let normalized = text.replacingOccurrences(of: ",", with: ".")
+                    let normalized = text.contains(",") ? String(text.map { $0 == "," ? "." : $0 }) : text
                     let fraction = normalized.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count ?? 0
                     let digitsOnly = normalized.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }
                     if !digitsOnly || Double(normalized) == nil || !(Double(normalized)!.isFinite) {
@@ -106,8 +112,10 @@ extension Survey {
                 }
             case .text(let multiline, let maxLength):
                 if var text = values[q.id]?.last?.trimmingSpaces(), !text.isEmpty {
-                    text = text.replacingOccurrences(of: "\r\n", with: "\n")
-                    if !multiline { text = text.replacingOccurrences(of: "\n", with: " ") }
+                    // "\r\n" is one Character in Swift: a line break becomes "\n" (or a space on one line).
+                    if text.contains(where: \.isNewline) {
+                        text = String(text.map { $0 == "\r\n" || $0 == "\n" ? (multiline ? "\n" : " ") : $0 })
+                    }
                     if text.count > maxLength { fail("Bitte höchstens \(maxLength) Zeichen (jetzt \(text.count)).", "Please use at most \(maxLength) characters (now \(text.count)).") }
                     else { answer = .text(text) }
                 }

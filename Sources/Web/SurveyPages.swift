@@ -108,11 +108,12 @@ struct SurveyPages {
 /// whole response body in two halves around the action.
 final class BlankForms: @unchecked Sendable {
     private let lock = NSLock()
-    private var forms: [String: (before: [UInt8], after: [UInt8], headers: [(String, String)])] = [:]
+    private struct Key: Hashable { let survey: String; let language: String; let fingerprint: UInt64 }
+    private var forms: [Key: (before: [UInt8], after: [UInt8], headers: [(String, String)])] = [:]
     private static let marker = "\u{1}action\u{1}"
 
     func page(_ survey: Survey, language: String, action: String, frame: PageFrame) -> Response {
-        let key = "\(survey.id)|\(language)|\(survey.fingerprint)"
+        let key = Key(survey: survey.id, language: language, fingerprint: survey.fingerprint)
         let halves = lock.withLock {
             if let cached = forms[key] { return cached }
             let title = survey.title.text(language, default: survey.defaultLanguage)

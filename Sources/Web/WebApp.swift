@@ -33,9 +33,8 @@ public struct WebApp: Sendable {
         }
         AdminAPI(token: adminToken.map { Array($0.utf8) }, pool: pool, surveys: surveys, bounceAddress: bounceAddress).add(to: &router)
         router.add(["GET"], FormScript.path) { _, _ in FormScript.response }
-        router.add(["GET"], "/healthz") { _, _ in
-            ((try? pool.with { $0.isHealthy() }) ?? false) ? .text(200, "ok") : .text(503, "the database does not answer")
-        }
+        let health = HealthProbe(pool: pool)
+        router.add(["GET"], "/healthz") { _, _ in health.response() }
         let metrics = self.metrics
         router.add(["GET"], "/metrics", blocking: true) { _, _ in metrics.render(pool) }
         self.router = router
@@ -54,5 +53,29 @@ public struct WebApp: Sendable {
     /// The answer to `request`, waiting for it.
     public func respond(_ request: Request) -> Response {
         Responder.wait { route(request, $0) }
+    }
+}
+
+/// `/healthz`: `200 ok` while the database answers. The database is asked at most every half
+/// second (a balancer may poll thousands of times a second); the answer in between is the last one.
+final class HealthProbe: @unchecked Sendable {
+    private let pool: DatabasePool
+    private let lock = NSLock()
+    private var checkedAt: UInt64 = 0
+    private var healthy = false
+    static let ok = Response.text(200, "ok")
+    static let down = Response.text(503, "the database does not answer")
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    func response() -> Response {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let known: Bool? = lock.withLock { checkedAt > 0 && now - checkedAt < 500_000_000 ? healthy : nil }
+        if let known { return known ? Self.ok : Self.down }
+        let answer = (try? pool.with { $0.isHealthy() }) ?? false
+        lock.withLock { checkedAt = now; healthy = answer }
+        return answer ? Self.ok : Self.down
     }
 }
