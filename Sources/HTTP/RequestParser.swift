@@ -55,6 +55,7 @@ public struct RequestParser {
         var contentLength: Int?
         var chunked = false
         var hasTransferEncoding = false
+        var hosts = 0
         for line in lineList.dropFirst() {
             guard let first = line.first else { continue }
             if first == 0x20 || first == 0x09 { return .refused(status: 400, reason: "obsolete line folding") }
@@ -70,7 +71,7 @@ public struct RequestParser {
             guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {
                 return .refused(status: 400, reason: "a control byte in a header value")
             }
-            let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self).lowercased()
+            let name = String(decoding: line[line.startIndex..<colon].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
             let text = String(decoding: value, as: UTF8.self)
             switch name {
             case "content-length":
@@ -86,6 +87,8 @@ public struct RequestParser {
                 let codings = text.lowercased().split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }
                 guard codings == ["chunked"] else { return .refused(status: 501, reason: "only chunked transfer coding is supported") }
                 chunked = true
+            case "host":
+                hosts += 1
             default: break
             }
             headers.append((name, text))
@@ -93,7 +96,7 @@ public struct RequestParser {
         if hasTransferEncoding && contentLength != nil {
             return .refused(status: 400, reason: "both Content-Length and Transfer-Encoding")
         }
-        if version == "HTTP/1.1" && headers.filter({ $0.name == "host" }).count != 1 {
+        if version == "HTTP/1.1" && hosts != 1 {
             return .refused(status: 400, reason: "HTTP/1.1 needs exactly one Host header")
         }
         var request = Request(method: method, path: path, query: query, version: version, headers: headers)

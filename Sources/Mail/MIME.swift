@@ -44,21 +44,27 @@ enum MIME {
     /// Folds a header line at spaces so that lines stay under 78 characters where possible
     /// (RFC 5322 section 2.2.3); continuation lines start with a space.
     static func header(_ name: String, _ value: String) -> String {
-        if name.utf8.count + 2 + value.utf8.count <= 78 { return name + ": " + value + "\r\n" }
-        var line = name + ": "
-        var out = ""
-        for (i, word) in value.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
-            if i > 0 {
-                if line.utf8.count + 1 + word.utf8.count > 78 && line.utf8.count > name.utf8.count + 2 {
-                    out += line + "\r\n"
-                    line = " "
+        let nameLength = name.utf8.count
+        if nameLength + 2 + value.utf8.count <= 78 { return name + ": " + value + "\r\n" }
+        var out = Array(name.utf8) + [0x3A, 0x20]
+        var lineLength = nameLength + 2
+        var first = true
+        for word in Array(value.utf8).split(separator: 0x20, omittingEmptySubsequences: false) {
+            if !first {
+                if lineLength + 1 + word.count > 78 && lineLength > nameLength + 2 {
+                    out += [13, 10, 0x20]
+                    lineLength = 1
                 } else {
-                    line += " "
+                    out.append(0x20)
+                    lineLength += 1
                 }
             }
-            line += word
+            first = false
+            out += word
+            lineLength += word.count
         }
-        return out + line + "\r\n"
+        out += [13, 10]
+        return String(decoding: out, as: UTF8.self)
     }
 
     static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -85,47 +91,59 @@ enum MIME {
     static func quotedPrintable(_ text: String, into out: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
-            out.reserveCapacity(out.count + bytes.count + bytes.count / 8)
-            var width = 0
-            var i = 0
             let n = bytes.count
-            while i < n {
-                let b = bytes[i]
-                if b == 0x0A || (b == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A) {
-                    out += [13, 10]
-                    width = 0
-                    i += b == 0x0D ? 2 : 1
-                    continue
-                }
-                if b >= 33 && b <= 126 && b != 61 {   // printable ASCII: as it is
-                    if width >= 75 { out += [61, 13, 10]; width = 0 }
-                    out.append(b)
-                    width += 1
-                    i += 1
-                    continue
-                }
-                let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-                let end = min(i + length, n)
-                let lineEnds = end == n || bytes[end] == 0x0A || (bytes[end] == 0x0D && end + 1 < n && bytes[end + 1] == 0x0A)
-                var pieceWidth = 0
-                for c in bytes[i..<end] {
-                    let literal = (c >= 33 && c <= 126 && c != 61) || ((c == 32 || c == 9) && !lineEnds)
-                    pieceWidth += literal ? 1 : 3
-                }
-                if width + pieceWidth > 75 {
-                    out += [61, 13, 10]
-                    width = 0
-                }
-                for c in bytes[i..<end] {
-                    if (c >= 33 && c <= 126 && c != 61) || ((c == 32 || c == 9) && !lineEnds) {
-                        out.append(c)
-                    } else {
-                        out += [61, hex[Int(c >> 4)], hex[Int(c & 15)]]
+            // At most 3 bytes per byte, plus a 3-byte soft break per 63 or more written: under 4n + 16.
+            let encoded = [UInt8](unsafeUninitializedCapacity: 4 * n + 16) { buffer, written in
+                var o = 0
+                var width = 0
+                var i = 0
+                @inline(__always) func literal(_ c: UInt8) -> Bool { c >= 33 && c <= 126 && c != 61 }
+                @inline(__always) func softBreak() { buffer[o] = 61; buffer[o + 1] = 13; buffer[o + 2] = 10; o += 3; width = 0 }
+                while i < n {
+                    let b = bytes[i]
+                    if literal(b) {   // printable ASCII: as it is
+                        if width >= 75 { softBreak() }
+                        buffer[o] = b
+                        o += 1
+                        width += 1
+                        i += 1
+                        continue
                     }
+                    if b == 0x0A || (b == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A) {
+                        buffer[o] = 13
+                        buffer[o + 1] = 10
+                        o += 2
+                        width = 0
+                        i += b == 0x0D ? 2 : 1
+                        continue
+                    }
+                    let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+                    let end = min(i + length, n)
+                    let lineEnds = end == n || bytes[end] == 0x0A || (bytes[end] == 0x0D && end + 1 < n && bytes[end + 1] == 0x0A)
+                    var pieceWidth = 0
+                    for j in i..<end {
+                        let c = bytes[j]
+                        pieceWidth += literal(c) || ((c == 32 || c == 9) && !lineEnds) ? 1 : 3
+                    }
+                    if width + pieceWidth > 75 { softBreak() }
+                    for j in i..<end {
+                        let c = bytes[j]
+                        if literal(c) || ((c == 32 || c == 9) && !lineEnds) {
+                            buffer[o] = c
+                            o += 1
+                        } else {
+                            buffer[o] = 61
+                            buffer[o + 1] = hex[Int(c >> 4)]
+                            buffer[o + 2] = hex[Int(c & 15)]
+                            o += 3
+                        }
+                    }
+                    width += pieceWidth
+                    i = end
                 }
-                width += pieceWidth
-                i = end
+                written = o
             }
+            out.append(contentsOf: encoded)
         }
     }
 }
