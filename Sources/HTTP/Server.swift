@@ -347,15 +347,16 @@ final class EventLoop: @unchecked Sendable {
 
     /// A handler's answer, from any thread.
     private func answer(_ connection: Connection, _ response: Response) {
-        let now: Bool = lock.withLock {
+        let wake: Bool = lock.withLock {
             if dispatching === connection && immediate == nil {
                 immediate = response
-                return true
+                return false
             }
+            // One wake-up per batch: the loop takes everything that arrived when it wakes.
             arrived.append((connection, response))
-            return false
+            return arrived.count == 1
         }
-        if !now { signal() }
+        if wake { signal() }
     }
 
     private func deliverArrived() {

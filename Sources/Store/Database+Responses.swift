@@ -59,6 +59,7 @@ extension Database {
             INSERT INTO responses (id, survey_id, participant_id, submitted, source, attributes, answers) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [.text(id), .text(new.surveyID), new.anonymous ? .null : participantID.map(SQLValue.integer) ?? .null,
                   .text(new.anonymous ? String(stamp.prefix(10)) : stamp), .text(new.source), .text(attributes), .text(new.answers)])
+        try connection.run("UPDATE surveys SET response_count = response_count + 1 WHERE id = ?", [.text(new.surveyID)])
         if let webhookID = new.webhookID {
             try connection.run("DELETE FROM webhook_receipts WHERE received_at < ?", [.text(Database.now(now.addingTimeInterval(-48 * 3600)))])
             try connection.run("INSERT INTO webhook_receipts (webhook_id, status, body, received_at) VALUES (?, 201, ?, ?)",
@@ -90,7 +91,7 @@ public struct StoreMetrics: Sendable {
 extension Database {
     public func metrics() throws -> StoreMetrics {
         var metrics = StoreMetrics()
-        metrics.responses = try connection.rows("SELECT survey_id, count(*) AS n FROM responses GROUP BY survey_id ORDER BY survey_id").map {
+        metrics.responses = try connection.rows("SELECT id AS survey_id, response_count AS n FROM surveys WHERE response_count > 0 ORDER BY id").map {
             ($0.text("survey_id") ?? "", $0.int("n") ?? 0)
         }
         metrics.mail = try connection.rows("SELECT status, count(*) AS n FROM mail_queue GROUP BY status ORDER BY status").map {

@@ -133,6 +133,14 @@ public enum Schema {
             );
             CREATE INDEX event_queue_due ON event_queue (status, next_attempt_at);
             """)
+        m.register("0005-response-counts", """
+            -- The index on responses(survey_id) repeated the primary key's first column: every
+            -- stored response wrote a second randomly placed page. Counts per survey, which it
+            -- served, are kept on the survey's row instead (one page per commit, not per response).
+            DROP INDEX responses_survey;
+            ALTER TABLE surveys ADD COLUMN response_count INTEGER NOT NULL DEFAULT 0;
+            UPDATE surveys SET response_count = (SELECT count(*) FROM responses WHERE responses.survey_id = surveys.id);
+            """)
         return m
     }
 }
