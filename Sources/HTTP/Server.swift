@@ -86,7 +86,10 @@ public final class Server: @unchecked Sendable {
     public func stop(timeout: TimeInterval = 10) {
         shutdown(listener, Int32(SHUT_RDWR))
         for loop in loops { loop.requestStop() }
-        if finished.wait(timeout: .now() + timeout) == .success { close(listener) }
+        if finished.wait(timeout: .now() + timeout) == .success, listener >= 0 {
+            close(listener)
+            listener = -1
+        }
     }
 
     /// Admits one more connection unless the server is full.
@@ -158,6 +161,8 @@ final class EventLoop: @unchecked Sendable {
     private let lock = NSLock()
     private var arrived: [(Connection, Response)] = []
     private var stopRequested = false
+    /// The loop has ended and closed its descriptors: late answers go nowhere.
+    private var ended = false
     /// While a handler runs on this loop: the connection and the answer it gave at once, if any.
     private var dispatching: Connection?
     private var immediate: Response?
@@ -181,11 +186,15 @@ final class EventLoop: @unchecked Sendable {
     }
 
     func requestStop() {
-        lock.withLock { stopRequested = true }
-        signal()
+        lock.withLock {
+            stopRequested = true
+            signal()
+        }
     }
 
+    /// Wakes the loop; called under `lock`, so that it never writes to a descriptor the ended loop closed.
     private func signal() {
+        guard !ended else { return }
         var one: UInt64 = 1
         _ = write(wake, &one, 8)
     }
@@ -219,6 +228,7 @@ final class EventLoop: @unchecked Sendable {
                 nextSweep = now + 1000
             }
         }
+        lock.withLock { ended = true }
         close(epoll)
         close(wake)
     }
@@ -250,7 +260,7 @@ final class EventLoop: @unchecked Sendable {
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             inet_ntop(AF_INET, &peer.sin_addr, &text, socklen_t(INET_ADDRSTRLEN))
-            let connection = Connection(fd: fd, peer: String(cString: text))
+            let connection = Connection(fd: fd, peer: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
             connection.deadline = Self.now() + idleTimeout
             connections[fd] = connection
             setInterest(connection, MITREDEN_EPOLLIN, add: true)
@@ -305,7 +315,7 @@ final class EventLoop: @unchecked Sendable {
                 connection.awaiting = true
                 connection.head = request.method == "HEAD"
                 connection.keepAlive = request.keepAlive
-                dispatching = connection
+                lock.withLock { dispatching = connection }
                 server.handler(request, Responder { [self] response in answer(connection, response) })
                 let answered = lock.withLock { () -> Response? in
                     dispatching = nil
@@ -337,7 +347,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func compact(_ connection: Connection) {
         if connection.start == connection.input.count {
-            if connection.input.capacity > 256 * 1024 { connection.input = [] } else { connection.input.removeAll(keepingCapacity: true) }
+            if connection.input.capacity > 16 * 1024 { connection.input = [] } else { connection.input.removeAll(keepingCapacity: true) }
             connection.start = 0
         } else if connection.start > 64 * 1024 {
             connection.input.removeFirst(connection.start)
@@ -347,16 +357,16 @@ final class EventLoop: @unchecked Sendable {
 
     /// A handler's answer, from any thread.
     private func answer(_ connection: Connection, _ response: Response) {
-        let wake: Bool = lock.withLock {
+        lock.withLock {
+            if ended { return }
             if dispatching === connection && immediate == nil {
                 immediate = response
-                return false
+                return
             }
             // One wake-up per batch: the loop takes everything that arrived when it wakes.
             arrived.append((connection, response))
-            return arrived.count == 1
+            if arrived.count == 1 { signal() }
         }
-        if wake { signal() }
     }
 
     private func deliverArrived() {
@@ -395,7 +405,8 @@ final class EventLoop: @unchecked Sendable {
             }
             return finish(connection)
         }
-        if connection.output.capacity > 256 * 1024 { connection.output = [] } else { connection.output.removeAll(keepingCapacity: true) }
+        // Keep small buffers for the next request; give large ones back (2,048 idle connections add up).
+        if connection.output.capacity > 16 * 1024 { connection.output = [] } else { connection.output.removeAll(keepingCapacity: true) }
         connection.written = 0
         if connection.closeAfterWrite {
             guard connection.lingering else { return finish(connection) }

@@ -4,7 +4,7 @@ import Testing
 @testable import HTTP
 
 /// Sends raw bytes to the server and returns everything it answers until it closes (or 2 s pass).
-func exchange(_ port: UInt16, _ bytes: [UInt8], closeWrite: Bool = true) -> String {
+func exchange(_ port: UInt16, _ bytes: [UInt8], closeWrite: Bool = true, wait: Int = 2) -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -12,9 +12,10 @@ func exchange(_ port: UInt16, _ bytes: [UInt8], closeWrite: Bool = true) -> Stri
     address.sin_port = port.bigEndian
     inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
     _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    var time = timeval(tv_sec: 2, tv_usec: 0)
+    var time = timeval(tv_sec: wait, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
     _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    if wait == 0 { return "" }   // send and hang up at once
     if closeWrite { shutdown(fd, Int32(SHUT_WR)) }
     var out: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
@@ -45,6 +46,23 @@ struct ServerTests {
         #expect(answer.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
         #expect(answer.contains("GET /a 0") && answer.contains("POST /b 3"))
         #expect(answer.hasSuffix("POST /b 3\n"))
+    }
+
+    @Test("an answer given later from another thread keeps pipelined answers in order; a client gone meanwhile does not stop the server")
+    func deferredAnswers() throws {
+        let server = Server(host: "127.0.0.1", port: 0, respond: { request, responder in
+            guard request.path == "/slow" else { return responder.send(.text(200, "fast")) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { responder.send(.text(200, "slow")) }
+        })
+        let port = try server.start()
+        defer { server.stop() }
+        let answer = exchange(port, Array("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        let bodies = answer.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.prefix(4) }
+        #expect(bodies == ["slow", "fast", "slow"], "\(answer)")
+        // Gone before its answer: the answer has nowhere to go, and nothing else suffers.
+        for _ in 0..<20 { _ = exchange(port, Array("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".utf8), wait: 0) }
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(exchange(port, Array("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n".utf8)).hasSuffix("fast\n"))
     }
 
     @Test("a smuggling attempt is refused with 400 and the connection closed; the server still answers")
