@@ -12,9 +12,14 @@ struct BackupTests {
         let log = dir + "/acks.log"
         let load = Process()
         load.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        load.arguments = ["python3", Binary.repository.appendingPathComponent("Tests/Support/form_load.py").path, String(port), "familienfreundlichkeit-herzberg", "4", log]
+        load.arguments = ["python3", Binary.repository.appendingPathComponent("Tests/Support/form_load.py").path, String(port), "familienfreundlichkeit-herzberg", "8", log]
         try load.run()
-        Thread.sleep(forTimeInterval: 1.5)
+        // Start the backup once answers are arriving (a fixed pause was too short under the
+        // address sanitizer with the whole suite running on two cores).
+        let waitUntil = Date().addingTimeInterval(30)
+        while Date() < waitUntil, ((try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 40 {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
         let started = Date().timeIntervalSince1970
         let backup = try Binary.run(["backup", "sicherung.sqlite"], in: dir)
         #expect(backup.status == 0 && backup.stdout.contains("wrote a backup"), "\(backup.stderr)")
