@@ -56,7 +56,9 @@ enum Binary {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
+        // A clean environment, but the sanitizers' options pass through (their suppressions).
+        let sanitizers = ProcessInfo.processInfo.environment.filter { $0.key == "LSAN_OPTIONS" || $0.key == "ASAN_OPTIONS" }
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(sanitizers) { $1 }.merging(environment) { $1 }
         let err = log ? Pipe() : nil
         process.standardError = err ?? FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
