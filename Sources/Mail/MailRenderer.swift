@@ -14,8 +14,15 @@ public final class MailRenderer: @unchecked Sendable {
     /// The envelope sender around the delivery's opaque id (VERP).
     let bounce: BounceAddress
     private let lock = NSLock()
-    private var templates: [String: MailTemplate] = [:]
-    private var closing: [String: String] = [:]
+    /// What every mail of one survey, kind and language shares, prepared once.
+    private struct Prepared {
+        let template: MailTemplate
+        let closes: String
+        /// Whether a template uses `attributes.*` (else the participant's attributes are not read).
+        let usesAttributes: Bool
+    }
+    private struct Key: Hashable { let survey: String; let base: String; let language: String }
+    private var prepared: [Key: Prepared] = [:]
 
     public init(surveys: [Survey], templatesDirectory: String, baseURL: String, from: MailAddress, bounceAddress: String?) {
         self.surveys = Dictionary(uniqueKeysWithValues: surveys.map { ($0.id, $0) })
@@ -26,16 +33,16 @@ public final class MailRenderer: @unchecked Sendable {
     }
 
     /// The values a template can use for this mail.
-    public func values(for mail: QueuedMail, survey: Survey, language: String) -> [String: String] {
+    func values(for mail: QueuedMail, survey: Survey, language: String, closes: String, attributes: Bool) -> [String: String] {
         var values = [
             "name": mail.name ?? "",
             "survey.title": survey.title.text(language, default: survey.defaultLanguage),
-            "survey.closes": closesText(survey, language),
+            "survey.closes": closes,
             "link": "\(baseURL)/t/\(mail.token)",
             "unsubscribe_link": "\(baseURL)/u/\(mail.token)",
         ]
-        if let attributes = try? JSONParser.parse(mail.attributes) {
-            for (key, value) in attributes.stringMembers { values["attributes.\(key)"] = value }
+        if attributes, let parsed = try? JSONParser.parse(mail.attributes) {
+            for (key, value) in parsed.stringMembers { values["attributes.\(key)"] = value }
         }
         return values
     }
@@ -47,14 +54,19 @@ public final class MailRenderer: @unchecked Sendable {
         }
         let language = mail.language.flatMap { survey.languages.contains($0) ? $0 : nil } ?? survey.defaultLanguage
         let base = mail.kind == "invitation" ? survey.mail.invitation : survey.mail.reminder
-        let key = "\(survey.id)/\(base)/\(language)"
-        let template: MailTemplate = try lock.withLock {
-            if let cached = templates[key] { return cached }
-            let loaded = try MailTemplate.load(base, language: language, survey: survey, directory: templatesDirectory, neededAt: nil)
-            templates[key] = loaded
-            return loaded
+        let shared: Prepared = try lock.withLock {
+            let key = Key(survey: survey.id, base: base, language: language)
+            if let cached = prepared[key] { return cached }
+            let template = try MailTemplate.load(base, language: language, survey: survey, directory: templatesDirectory, neededAt: nil)
+            let names = template.subject.names + template.text.names + (template.html?.names ?? [])
+            // A DateFormatter is costly: the closing date is formatted here, once.
+            let ready = Prepared(template: template, closes: survey.closesText(language),
+                                 usesAttributes: names.contains { $0.0.hasPrefix("attributes.") })
+            prepared[key] = ready
+            return ready
         }
-        let values = values(for: mail, survey: survey, language: language)
+        let template = shared.template
+        let values = values(for: mail, survey: survey, language: language, closes: shared.closes, attributes: shared.usesAttributes)
         let parts = MessageParts(
             from: from, to: MailAddress(name: mail.name, address: mail.email),
             subject: template.subject.render(values, escapeHTML: false),
@@ -64,19 +76,6 @@ public final class MailRenderer: @unchecked Sendable {
             unsubscribeURL: values["unsubscribe_link"], autoSubmitted: mail.kind == "reminder",
             envelopeFrom: bounce.address(mail.envelopeID))
         return parts.build()
-    }
-}
-
-extension MailRenderer {
-    /// `Survey.closesText`, formatted once per survey and language (a DateFormatter is costly).
-    func closesText(_ survey: Survey, _ language: String) -> String {
-        lock.withLock {
-            let key = survey.id + "/" + language
-            if let text = closing[key] { return text }
-            let text = survey.closesText(language)
-            closing[key] = text
-            return text
-        }
     }
 }
 
