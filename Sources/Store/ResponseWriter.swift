@@ -26,6 +26,9 @@ public final class ResponseWriter: @unchecked Sendable {
         // Responses land at random places in their table (ids that do not follow the answer
         // order), so each commit touches many pages: keep 16 MiB of them in memory, not 2.
         try database.connection.execute("PRAGMA cache_size = -16384")
+        // Checkpoint after about 40 MB of WAL instead of 4: the same pages change again and
+        // again (see above), and each checkpoint copies a page once however often it changed.
+        try database.connection.execute("PRAGMA wal_autocheckpoint = 10000")
         let thread = Thread { [self] in run() }
         thread.name = "response-writer"
         thread.start()
