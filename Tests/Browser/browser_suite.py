@@ -13,6 +13,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -65,11 +66,25 @@ def errors_on(driver):
     return [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#errors li")] or driver.title
 
 
+def gone(element):
+    """Whether the page that held `element` has been replaced. While the next page is being
+    swapped in, Chromium may answer "Node with given id does not belong to the document"
+    instead of a stale-element error: that also means the old page is gone."""
+    def check(_driver):
+        try:
+            return expected_conditions.staleness_of(element)(_driver)
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+
+
 def submit(driver):
     """Clicks the page's submit button and waits for the next page to load."""
     button = driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
     button.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(button))
+    WebDriverWait(driver, 15).until(gone(button))
     WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
