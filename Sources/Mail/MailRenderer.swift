@@ -20,7 +20,11 @@ public final class MailRenderer: @unchecked Sendable {
         let closes: String
         /// Whether a template uses `attributes.*` (else the participant's attributes are not read).
         let usesAttributes: Bool
+        /// The encoded `Subject` line when the subject names nothing personal.
+        let subjectLine: String?
     }
+    /// The encoded `From` line, the same for every message.
+    private let fromLine: String
     private struct Key: Hashable { let survey: String; let base: String; let language: String }
     private var prepared: [Key: Prepared] = [:]
 
@@ -29,6 +33,7 @@ public final class MailRenderer: @unchecked Sendable {
         self.templatesDirectory = templatesDirectory
         self.baseURL = baseURL
         self.from = from
+        fromLine = MIME.header("From", from.headerValue)
         bounce = BounceAddress(pattern: bounceAddress, from: from)
     }
 
@@ -60,14 +65,19 @@ public final class MailRenderer: @unchecked Sendable {
             let template = try MailTemplate.load(base, language: language, survey: survey, directory: templatesDirectory, neededAt: nil)
             let names = template.subject.names + template.text.names + (template.html?.names ?? [])
             // A DateFormatter is costly: the closing date is formatted here, once.
-            let ready = Prepared(template: template, closes: survey.closesText(language),
-                                 usesAttributes: names.contains { $0.0.hasPrefix("attributes.") })
+            // A subject that names only the survey is the same for every participant: encode it once.
+            let closes = survey.closesText(language)
+            let surveyValues = ["survey.title": survey.title.text(language, default: survey.defaultLanguage), "survey.closes": closes]
+            let subject = template.subject.names.allSatisfy { surveyValues[$0.0] != nil } ? template.subject.render(surveyValues, escapeHTML: false) : nil
+            let ready = Prepared(template: template, closes: closes,
+                                 usesAttributes: names.contains { $0.0.hasPrefix("attributes.") },
+                                 subjectLine: subject.map { MIME.header("Subject", MIME.unstructured($0)) })
             prepared[key] = ready
             return ready
         }
         let template = shared.template
         let values = values(for: mail, survey: survey, language: language, closes: shared.closes, attributes: shared.usesAttributes)
-        let parts = MessageParts(
+        var parts = MessageParts(
             from: from, to: MailAddress(name: mail.name, address: mail.email),
             subject: template.subject.render(values, escapeHTML: false),
             text: template.text.render(values, escapeHTML: false),
@@ -75,6 +85,8 @@ public final class MailRenderer: @unchecked Sendable {
             messageID: "\(mail.messageID)@\(from.domain)", date: now,
             unsubscribeURL: values["unsubscribe_link"], autoSubmitted: mail.kind == "reminder",
             envelopeFrom: bounce.address(mail.envelopeID))
+        parts.fromLine = fromLine
+        parts.subjectLine = shared.subjectLine
         return parts.build()
     }
 }

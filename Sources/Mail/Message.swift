@@ -24,6 +24,10 @@ public struct MessageParts: Sendable {
     /// RFC 3834: set for mail the daemon sends on its own (reminders).
     public var autoSubmitted: Bool
     public var envelopeFrom: String
+    /// The `From` and `Subject` header lines already encoded and folded, when the caller has
+    /// them: they are the same for every message of a run, and encoding them is not free.
+    public var fromLine: String?
+    public var subjectLine: String?
 
     public init(from: MailAddress, to: MailAddress, subject: String, text: String, html: String?, messageID: String, date: Date,
                 unsubscribeURL: String?, autoSubmitted: Bool, envelopeFrom: String) {
@@ -45,9 +49,9 @@ public struct MessageParts: Sendable {
     public func build() -> Message {
         var head = ""
         head += MIME.header("Date", Self.rfc5322Date(date))
-        head += MIME.header("From", from.headerValue)
+        head += fromLine ?? MIME.header("From", from.headerValue)
         head += MIME.header("To", to.headerValue)
-        head += MIME.header("Subject", MIME.unstructured(subject))
+        head += subjectLine ?? MIME.header("Subject", MIME.unstructured(subject))
         head += MIME.header("Message-ID", "<\(messageID)>")
         head += MIME.header("MIME-Version", "1.0")
         if let unsubscribeURL {
