@@ -57,6 +57,29 @@ public final class SMTPConnection {
         Self.library
         handle = curl_easy_init()
         self.settings = settings
+        configure()
+    }
+
+    /// The options that stay the same for every message (an easy handle keeps its options).
+    private func configure() {
+        var base = settings.url
+        while base.hasSuffix("/") { base.removeLast() }
+        let h = handle
+        mitreden_curl_setopt_string(h, CURLOPT_URL, base + "/" + settings.heloName)
+        mitreden_curl_setopt_long(h, CURLOPT_UPLOAD, 1)
+        mitreden_curl_setopt_read(h, CURLOPT_READFUNCTION, smtpRead)
+        mitreden_curl_setopt_pointer(h, CURLOPT_READDATA, Unmanaged.passUnretained(self).toOpaque())
+        mitreden_curl_setopt_write(h, CURLOPT_HEADERFUNCTION, smtpReply)
+        mitreden_curl_setopt_pointer(h, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
+        mitreden_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        mitreden_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT, settings.connectTimeout)
+        mitreden_curl_setopt_long(h, CURLOPT_TIMEOUT, settings.transferTimeout)
+        let tls: Int = settings.url.hasPrefix("smtps://") || settings.tls == "require" ? Int(CURLUSESSL_ALL.rawValue)
+            : settings.tls == "try" ? Int(CURLUSESSL_TRY.rawValue) : Int(CURLUSESSL_NONE.rawValue)
+        mitreden_curl_setopt_long(h, CURLOPT_USE_SSL, tls)
+        if let caFile = settings.caFile { mitreden_curl_setopt_string(h, CURLOPT_CAINFO, caFile) }
+        if let user = settings.user { mitreden_curl_setopt_string(h, CURLOPT_USERNAME, user) }
+        if let password = settings.password { mitreden_curl_setopt_string(h, CURLOPT_PASSWORD, password) }
     }
 
     deinit {
@@ -72,27 +95,10 @@ public final class SMTPConnection {
         if let recipients { curl_slist_free_all(recipients) }
         recipients = curl_slist_append(nil, "<\(message.recipient)>")
 
-        var base = settings.url
-        while base.hasSuffix("/") { base.removeLast() }
         let h = handle
-        mitreden_curl_setopt_string(h, CURLOPT_URL, base + "/" + settings.heloName)
         mitreden_curl_setopt_string(h, CURLOPT_MAIL_FROM, "<\(message.envelopeFrom)>")
         mitreden_curl_setopt_slist(h, CURLOPT_MAIL_RCPT, recipients)
-        mitreden_curl_setopt_long(h, CURLOPT_UPLOAD, 1)
         mitreden_curl_setopt_long(h, CURLOPT_INFILESIZE, upload.count)
-        mitreden_curl_setopt_read(h, CURLOPT_READFUNCTION, smtpRead)
-        mitreden_curl_setopt_pointer(h, CURLOPT_READDATA, Unmanaged.passUnretained(self).toOpaque())
-        mitreden_curl_setopt_write(h, CURLOPT_HEADERFUNCTION, smtpReply)
-        mitreden_curl_setopt_pointer(h, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
-        mitreden_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
-        mitreden_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT, settings.connectTimeout)
-        mitreden_curl_setopt_long(h, CURLOPT_TIMEOUT, settings.transferTimeout)
-        let tls: Int = settings.url.hasPrefix("smtps://") || settings.tls == "require" ? Int(CURLUSESSL_ALL.rawValue)
-            : settings.tls == "try" ? Int(CURLUSESSL_TRY.rawValue) : Int(CURLUSESSL_NONE.rawValue)
-        mitreden_curl_setopt_long(h, CURLOPT_USE_SSL, tls)
-        if let caFile = settings.caFile { mitreden_curl_setopt_string(h, CURLOPT_CAINFO, caFile) }
-        if let user = settings.user { mitreden_curl_setopt_string(h, CURLOPT_USERNAME, user) }
-        if let password = settings.password { mitreden_curl_setopt_string(h, CURLOPT_PASSWORD, password) }
 
         let result = curl_easy_perform(h)
         var code = 0
