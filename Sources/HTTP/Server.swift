@@ -8,7 +8,7 @@ import Glibc
 /// after timeouts; at most `maxConnections` at once (beyond that a 503); writes survive EINTR
 /// and partial sends; SIGPIPE never fires (MSG_NOSIGNAL). A handler answers through its
 /// `Responder`, at once or later from another thread; while a request waits for its answer, the
-/// connection reads nothing more. `stop()` stops accepting, lets requests in progress finish,
+/// connection's further requests wait. `stop()` stops accepting, lets requests in progress finish,
 /// and closes idle connections.
 public final class Server: @unchecked Sendable {
     public typealias Handler = @Sendable (Request, Responder) -> Void
@@ -274,12 +274,33 @@ final class EventLoop: @unchecked Sendable {
             flush(connection)
             if connection.closed { return }
         }
-        if events & (MITREDEN_EPOLLIN | MITREDEN_EPOLLHUP | MITREDEN_EPOLLERR) != 0 {
-            // Only an error or hang-up reaches a connection that reads nothing: the client is gone
-            // (what it sent is still handled; only the answer has nowhere to go).
-            if connection.awaiting { return finish(connection) }
-            readAvailable(connection)
+        if events & (MITREDEN_EPOLLHUP | MITREDEN_EPOLLERR) != 0 && connection.awaiting {
+            // The client is gone while its answer is pending: what it sent is still handled,
+            // only the answer has nowhere to go.
+            return finish(connection)
         }
+        if events & (MITREDEN_EPOLLIN | MITREDEN_EPOLLHUP | MITREDEN_EPOLLERR) != 0 {
+            connection.awaiting ? readAhead(connection) : readAvailable(connection)
+        }
+    }
+
+    /// While an answer is pending, a pipelining client's next requests are read but not handled
+    /// yet; at the end of its input or a full buffer the connection stops reading until the answer
+    /// is out. (Reading stays on while waiting, so a plain request costs no epoll changes.)
+    private func readAhead(_ connection: Connection) {
+        while connection.input.count - connection.start <= parser.maxBodyBytes + parser.maxHeaderBytes {
+            let n = chunk.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 {
+                connection.input.append(contentsOf: chunk[0..<n])
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            if n < 0 { return finish(connection) }
+            connection.endOfInput = true
+            break
+        }
+        setInterest(connection, 0)
     }
 
     private func readAvailable(_ connection: Connection) {
@@ -420,7 +441,8 @@ final class EventLoop: @unchecked Sendable {
             setInterest(connection, MITREDEN_EPOLLIN)
             return
         }
-        setInterest(connection, connection.awaiting ? 0 : MITREDEN_EPOLLIN)
+        let full = connection.input.count - connection.start > parser.maxBodyBytes + parser.maxHeaderBytes
+        setInterest(connection, connection.awaiting && (connection.endOfInput || full) ? 0 : MITREDEN_EPOLLIN)
     }
 
     private func setInterest(_ connection: Connection, _ interest: UInt32, add: Bool = false) {

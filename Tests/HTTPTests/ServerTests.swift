@@ -4,7 +4,7 @@ import Testing
 @testable import HTTP
 
 /// Sends raw bytes to the server and returns everything it answers until it closes (or 2 s pass).
-func exchange(_ port: UInt16, _ bytes: [UInt8], closeWrite: Bool = true, wait: Int = 2) -> String {
+func exchange(_ port: UInt16, _ bytes: [UInt8], then more: [UInt8] = [], closeWrite: Bool = true, wait: Int = 2) -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -16,6 +16,10 @@ func exchange(_ port: UInt16, _ bytes: [UInt8], closeWrite: Bool = true, wait: I
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
     _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     if wait == 0 { return "" }   // send and hang up at once
+    if !more.isEmpty {   // a second part, 20 ms later
+        usleep(20_000)
+        _ = more.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
     if closeWrite { shutdown(fd, Int32(SHUT_WR)) }
     var out: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
@@ -59,6 +63,10 @@ struct ServerTests {
         let answer = exchange(port, Array("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
         let bodies = answer.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.prefix(4) }
         #expect(bodies == ["slow", "fast", "slow"], "\(answer)")
+        // The next request arrives while the first one's answer is pending: read, held, answered after it.
+        let late = exchange(port, Array("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
+                            then: Array("GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        #expect(late.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.prefix(4) } == ["slow", "fast"], "\(late)")
         // Gone before its answer: the answer has nowhere to go, and nothing else suffers.
         for _ in 0..<20 { _ = exchange(port, Array("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".utf8), wait: 0) }
         Thread.sleep(forTimeInterval: 0.1)
