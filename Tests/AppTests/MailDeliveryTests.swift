@@ -166,7 +166,7 @@ struct MailDeliveryTests {
         #expect(window >= 0 && window <= 80 - afterTerm, "only mail not yet delivered can be in flight")
 
         let finish = try Binary.run(["send"], in: dir, environment: env)
-        #expect(finish.status == 0)
+        #expect(finish.status == 0, "\(finish.stderr.suffix(3000))")
         let recipients = server.recipients
         #expect(Set(recipients).count == 80, "nothing lost")
         let duplicates = recipients.count - Set(recipients).count
