@@ -280,27 +280,13 @@ final class EventLoop: @unchecked Sendable {
             return finish(connection)
         }
         if events & (MITREDEN_EPOLLIN | MITREDEN_EPOLLHUP | MITREDEN_EPOLLERR) != 0 {
-            connection.awaiting ? readAhead(connection) : readAvailable(connection)
+            readAvailable(connection)
         }
     }
 
-    /// While an answer is pending, a pipelining client's next requests are read but not handled
-    /// yet; at the end of its input or a full buffer the connection stops reading until the answer
-    /// is out. (Reading stays on while waiting, so a plain request costs no epoll changes.)
-    private func readAhead(_ connection: Connection) {
-        while connection.input.count - connection.start <= parser.maxBodyBytes + parser.maxHeaderBytes {
-            let n = chunk.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 {
-                connection.input.append(contentsOf: chunk[0..<n])
-                continue
-            }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
-            if n < 0 { return finish(connection) }
-            connection.endOfInput = true
-            break
-        }
-        setInterest(connection, 0)
+    /// Unanswered input beyond the largest request the parser accepts.
+    private func inputFull(_ connection: Connection) -> Bool {
+        connection.input.count - connection.start > parser.maxBodyBytes + parser.maxHeaderBytes
     }
 
     private func readAvailable(_ connection: Connection) {
@@ -313,7 +299,7 @@ final class EventLoop: @unchecked Sendable {
                     continue
                 }
                 connection.input.append(contentsOf: chunk[0..<n])
-                if n < chunk.count || connection.input.count - connection.start > parser.maxBodyBytes + parser.maxHeaderBytes { break }
+                if n < chunk.count || inputFull(connection) { break }
                 continue
             }
             if n < 0 && errno == EINTR { continue }
@@ -323,6 +309,13 @@ final class EventLoop: @unchecked Sendable {
             break
         }
         if connection.lingering { return }
+        if connection.awaiting {
+            // A pipelining client's next requests are read and held while an answer is pending
+            // (reading stays on, so a plain request costs no epoll changes); at the end of its
+            // input or a full buffer, reading pauses until the answer is out.
+            if connection.endOfInput || inputFull(connection) { setInterest(connection, 0) }
+            return
+        }
         process(connection)
     }
 
@@ -441,8 +434,7 @@ final class EventLoop: @unchecked Sendable {
             setInterest(connection, MITREDEN_EPOLLIN)
             return
         }
-        let full = connection.input.count - connection.start > parser.maxBodyBytes + parser.maxHeaderBytes
-        setInterest(connection, connection.awaiting && (connection.endOfInput || full) ? 0 : MITREDEN_EPOLLIN)
+        setInterest(connection, connection.awaiting && (connection.endOfInput || inputFull(connection)) ? 0 : MITREDEN_EPOLLIN)
     }
 
     private func setInterest(_ connection: Connection, _ interest: UInt32, add: Bool = false) {

@@ -238,7 +238,7 @@ final class WorkQueue<Element>: @unchecked Sendable {
     func pop(timeout: TimeInterval) -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        if head == items.count && timeout > 0 { condition.wait(until: Date().addingTimeInterval(timeout)) }
+        if head == items.count && timeout > 0 { _ = condition.wait(until: Date().addingTimeInterval(timeout)) }
         return take()
     }
 

@@ -17,6 +17,7 @@ public final class MailRenderer: @unchecked Sendable {
     /// What every mail of one survey, kind and language shares, prepared once.
     private struct Prepared {
         let template: MailTemplate
+        let title: String
         let closes: String
         /// Whether a template uses `attributes.*` (else the participant's attributes are not read).
         let usesAttributes: Bool
@@ -38,15 +39,15 @@ public final class MailRenderer: @unchecked Sendable {
     }
 
     /// The values a template can use for this mail.
-    func values(for mail: QueuedMail, survey: Survey, language: String, closes: String, attributes: Bool) -> [String: String] {
+    private func values(for mail: QueuedMail, _ shared: Prepared) -> [String: String] {
         var values = [
             "name": mail.name ?? "",
-            "survey.title": survey.title.text(language, default: survey.defaultLanguage),
-            "survey.closes": closes,
+            "survey.title": shared.title,
+            "survey.closes": shared.closes,
             "link": "\(baseURL)/t/\(mail.token)",
             "unsubscribe_link": "\(baseURL)/u/\(mail.token)",
         ]
-        if attributes, let parsed = try? JSONParser.parse(mail.attributes) {
+        if shared.usesAttributes, let parsed = try? JSONParser.parse(mail.attributes) {
             for (key, value) in parsed.stringMembers { values["attributes.\(key)"] = value }
         }
         return values
@@ -66,17 +67,18 @@ public final class MailRenderer: @unchecked Sendable {
             let names = template.subject.names + template.text.names + (template.html?.names ?? [])
             // A DateFormatter is costly: the closing date is formatted here, once.
             // A subject that names only the survey is the same for every participant: encode it once.
+            let title = survey.title.text(language, default: survey.defaultLanguage)
             let closes = survey.closesText(language)
-            let surveyValues = ["survey.title": survey.title.text(language, default: survey.defaultLanguage), "survey.closes": closes]
+            let surveyValues = ["survey.title": title, "survey.closes": closes]
             let subject = template.subject.names.allSatisfy { surveyValues[$0.0] != nil } ? template.subject.render(surveyValues, escapeHTML: false) : nil
-            let ready = Prepared(template: template, closes: closes,
+            let ready = Prepared(template: template, title: title, closes: closes,
                                  usesAttributes: names.contains { $0.0.hasPrefix("attributes.") },
                                  subjectLine: subject.map { MIME.header("Subject", MIME.unstructured($0)) })
             prepared[key] = ready
             return ready
         }
         let template = shared.template
-        let values = values(for: mail, survey: survey, language: language, closes: shared.closes, attributes: shared.usesAttributes)
+        let values = values(for: mail, shared)
         var parts = MessageParts(
             from: from, to: MailAddress(name: mail.name, address: mail.email),
             subject: template.subject.render(values, escapeHTML: false),

@@ -34,16 +34,6 @@ public final class ResponseWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stores `response`; returns once it is committed (or failed).
-    public func store(_ response: NewResponse) throws -> StoreOutcome {
-        final class Box: @unchecked Sendable { var outcome: Result<StoreOutcome, Error>? }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        submit(response) { box.outcome = $0; done.signal() }
-        done.wait()
-        return try box.outcome!.get()
-    }
-
     /// Stores `response` with the next group; `completion` runs on the writer thread once the
     /// transaction is committed (or failed), and must not block.
     public func submit(_ response: NewResponse, completion: @escaping Completion) {

@@ -49,11 +49,6 @@ public struct WebApp: Sendable {
             responder.send(response)
         })
     }
-
-    /// The answer to `request`, waiting for it.
-    public func respond(_ request: Request) -> Response {
-        Responder.wait { route(request, $0) }
-    }
 }
 
 /// `/healthz`: `200 ok` while the database answers. The database is asked at most every half
