@@ -44,9 +44,20 @@ enum MIME {
     /// Folds a header line at spaces so that lines stay under 78 characters where possible
     /// (RFC 5322 section 2.2.3); continuation lines start with a space.
     static func header(_ name: String, _ value: String) -> String {
+        var out: [UInt8] = []
+        header(name, value, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func header(_ name: String, _ value: String, into out: inout [UInt8]) {
         let nameLength = name.utf8.count
-        if nameLength + 2 + value.utf8.count <= 78 { return name + ": " + value + "\r\n" }
-        var out = Array(name.utf8) + [0x3A, 0x20]
+        out.append(contentsOf: name.utf8)
+        out += [0x3A, 0x20]
+        if nameLength + 2 + value.utf8.count <= 78 {
+            out.append(contentsOf: value.utf8)
+            out += [13, 10]
+            return
+        }
         var lineLength = nameLength + 2
         var first = true
         for word in Array(value.utf8).split(separator: 0x20, omittingEmptySubsequences: false) {
@@ -64,7 +75,6 @@ enum MIME {
             lineLength += word.count
         }
         out += [13, 10]
-        return String(decoding: out, as: UTF8.self)
     }
 
     static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -93,7 +103,11 @@ enum MIME {
         text.withUTF8 { bytes in
             let n = bytes.count
             // At most 3 bytes per byte, plus a 3-byte soft break per 63 or more written: under 4n + 16.
-            let encoded = [UInt8](unsafeUninitializedCapacity: 4 * n + 16) { buffer, written in
+            // The room is added to `out` and what is not used taken off again.
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: 4 * n + 16))
+            let written = out.withUnsafeMutableBufferPointer { whole -> Int in
+                let buffer = UnsafeMutableBufferPointer(rebasing: whole[start...])
                 var o = 0
                 var width = 0
                 var i = 0
@@ -141,9 +155,9 @@ enum MIME {
                     width += pieceWidth
                     i = end
                 }
-                written = o
+                return o
             }
-            out.append(contentsOf: encoded)
+            out.removeLast(4 * n + 16 - written)
         }
     }
 }

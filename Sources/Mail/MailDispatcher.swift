@@ -66,6 +66,8 @@ public final class MailDispatcher {
         }
         if released > 0 { log("mail_claims_released", ["count": String(released), "note": "sent again; a message accepted just before a crash may arrive twice"]) }
 
+        // The claims and outcomes touch a few MB of pages again and again: keep them in memory.
+        try database.connection.execute("PRAGMA cache_size = -16384")
         let jobs = WorkQueue<QueuedMail>()
         let results = WorkQueue<(Int64, Int, DeliveryOutcome?)>()   // nil: not sent, the pool is paused
         let pool = Pool(rate: settings.rate)
@@ -109,26 +111,28 @@ public final class MailDispatcher {
             jobs.close()
             done.wait()
         }
+        // The first claim is small, so that the connections start while the rest is claimed.
+        var firstClaim = true
         while true {
             if !exhausted && !shouldStop() && inFlight < window / 2 {
-                let claimed = try database.claimDueMail(limit: window - inFlight, owner: owner)
+                let claimed = try database.claimDueMail(limit: firstClaim ? settings.connections * 4 : window - inFlight, owner: owner)
                 if claimed.isEmpty { exhausted = true }
-                for mail in claimed { jobs.push(mail) }
+                jobs.push(contentsOf: claimed)
                 inFlight += claimed.count
+                if firstClaim && !claimed.isEmpty {
+                    firstClaim = false
+                    continue
+                }
             }
             if shouldStop() {
                 for mail in jobs.drain() { buffer.append((mail.id, .postponed(until: Date()))); inFlight -= 1 }
             }
             if inFlight == 0 && (exhausted || shouldStop()) { break }
-            if let (id, attempts, outcome) = results.pop(timeout: 0.05) {
-                // Group commit: gather what arrives within 10 ms, then one transaction (one fsync).
+            // Group commit: after the first outcome, gather what arrives within 10 ms, then one
+            // transaction (one fsync). The workers do not wake this thread for each outcome.
+            for (id, attempts, outcome) in results.popBatch(waitingAtMost: 0.05, thenGathering: inFlight > 1 ? 0.01 : 0, max: 512) {
                 inFlight -= 1
                 buffer.append((id, record(outcome, attempts: attempts, pool: pool, summary: &summary)))
-                let deadline = Date().addingTimeInterval(0.01)
-                while buffer.count < 512, inFlight > 0, let more = results.pop(timeout: max(deadline.timeIntervalSinceNow, 0)) {
-                    inFlight -= 1
-                    buffer.append((more.0, record(more.2, attempts: more.1, pool: pool, summary: &summary)))
-                }
             }
             if !buffer.isEmpty {
                 try database.recordOutcomes(buffer)
@@ -220,9 +224,14 @@ final class WorkQueue<Element>: @unchecked Sendable {
     private var closed = false
 
     func push(_ item: Element) {
+        push(contentsOf: CollectionOfOne(item))
+    }
+
+    func push<Items: Collection>(contentsOf newItems: Items) where Items.Element == Element {
+        guard !newItems.isEmpty else { return }
         condition.lock()
-        items.append(item)
-        condition.signal()
+        items.append(contentsOf: newItems)
+        if newItems.count == 1 { condition.signal() } else { condition.broadcast() }
         condition.unlock()
     }
 
@@ -234,12 +243,20 @@ final class WorkQueue<Element>: @unchecked Sendable {
         return take()
     }
 
-    /// The next item, waiting at most `timeout` seconds.
-    func pop(timeout: TimeInterval) -> Element? {
+    /// Waits at most `timeout` seconds for a first item; then lets `gather` seconds pass
+    /// without waking for each further item, and returns up to `max` items.
+    func popBatch(waitingAtMost timeout: TimeInterval, thenGathering gather: TimeInterval, max: Int) -> [Element] {
+        condition.lock()
+        if head == items.count { _ = condition.wait(until: Date().addingTimeInterval(timeout)) }
+        let any = head < items.count
+        condition.unlock()
+        guard any else { return [] }
+        if gather > 0 { usleep(useconds_t(gather * 1_000_000)) }
         condition.lock()
         defer { condition.unlock() }
-        if head == items.count && timeout > 0 { _ = condition.wait(until: Date().addingTimeInterval(timeout)) }
-        return take()
+        var batch: [Element] = []
+        while batch.count < max, let item = take() { batch.append(item) }
+        return batch
     }
 
     /// Everything not yet taken.

@@ -26,6 +26,8 @@ public final class MailRenderer: @unchecked Sendable {
     }
     /// The encoded `From` line, the same for every message.
     private let fromLine: String
+    /// The sender's domain, for Message-IDs.
+    private let domain: String
     private struct Key: Hashable { let survey: String; let base: String; let language: String }
     private var prepared: [Key: Prepared] = [:]
 
@@ -35,6 +37,7 @@ public final class MailRenderer: @unchecked Sendable {
         self.baseURL = baseURL
         self.from = from
         fromLine = MIME.header("From", from.headerValue)
+        domain = from.domain
         bounce = BounceAddress(pattern: bounceAddress, from: from)
     }
 
@@ -84,7 +87,7 @@ public final class MailRenderer: @unchecked Sendable {
             subject: template.subject.render(values, escapeHTML: false),
             text: template.text.render(values, escapeHTML: false),
             html: template.html?.render(values, escapeHTML: true),
-            messageID: "\(mail.messageID)@\(from.domain)", date: now,
+            messageID: mail.messageID + "@" + domain, date: now,
             unsubscribeURL: values["unsubscribe_link"], autoSubmitted: mail.kind == "reminder",
             envelopeFrom: bounce.address(mail.envelopeID))
         parts.fromLine = fromLine

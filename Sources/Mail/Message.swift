@@ -47,30 +47,32 @@ public struct MessageParts: Sendable {
     /// multipart/alternative when there is an HTML part. No value can add a header: every
     /// value is put on one line first.
     public func build() -> Message {
-        var head = ""
-        head += MIME.header("Date", Self.rfc5322Date(date))
-        head += fromLine ?? MIME.header("From", from.headerValue)
-        head += MIME.header("To", to.headerValue)
-        head += subjectLine ?? MIME.header("Subject", MIME.unstructured(subject))
-        head += MIME.header("Message-ID", "<\(messageID)>")
-        head += MIME.header("MIME-Version", "1.0")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024 + text.utf8.count * 5 / 4 + (html?.utf8.count ?? 0) * 5 / 4)
+        bytes.append(contentsOf: "Date: ".utf8)
+        Self.appendRFC5322Date(date, to: &bytes)
+        bytes.append(contentsOf: "\r\n".utf8)
+        if let fromLine { bytes.append(contentsOf: fromLine.utf8) } else { MIME.header("From", from.headerValue, into: &bytes) }
+        MIME.header("To", to.headerValue, into: &bytes)
+        if let subjectLine { bytes.append(contentsOf: subjectLine.utf8) } else { MIME.header("Subject", MIME.unstructured(subject), into: &bytes) }
+        MIME.header("Message-ID", "<" + messageID + ">", into: &bytes)
+        bytes.append(contentsOf: "MIME-Version: 1.0\r\n".utf8)
         if let unsubscribeURL {
-            head += MIME.header("List-Unsubscribe", "<\(MIME.singleLine(unsubscribeURL))>")
-            head += MIME.header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+            MIME.header("List-Unsubscribe", "<" + MIME.singleLine(unsubscribeURL) + ">", into: &bytes)
+            bytes.append(contentsOf: "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n".utf8)
         }
-        if autoSubmitted { head += MIME.header("Auto-Submitted", "auto-generated") }
-        var bytes = Array(head.utf8)
+        if autoSubmitted { bytes.append(contentsOf: "Auto-Submitted: auto-generated\r\n".utf8) }
         let textPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
         if let html {
             let boundary = "=_m_" + messageID.prefix(while: { $0 != "@" }).prefix(20)
-            bytes += Array("Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n".utf8)
-            bytes += Array("This is a multi-part message in MIME format.\r\n--\(boundary)\r\n\(textPart)".utf8)
+            bytes.append(contentsOf: "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n".utf8)
+            bytes.append(contentsOf: "This is a multi-part message in MIME format.\r\n--\(boundary)\r\n\(textPart)".utf8)
             MIME.quotedPrintable(text, into: &bytes)
-            bytes += Array("\r\n--\(boundary)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+            bytes.append(contentsOf: "\r\n--\(boundary)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
             MIME.quotedPrintable(html, into: &bytes)
-            bytes += Array("\r\n--\(boundary)--\r\n".utf8)
+            bytes.append(contentsOf: "\r\n--\(boundary)--\r\n".utf8)
         } else {
-            bytes += Array(textPart.utf8)
+            bytes.append(contentsOf: textPart.utf8)
             MIME.quotedPrintable(text, into: &bytes)
             bytes += [13, 10]
         }
@@ -79,13 +81,35 @@ public struct MessageParts: Sendable {
 
     /// `Sun, 22 Nov 2026 09:30:00 +0000`.
     static func rfc5322Date(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        appendRFC5322Date(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static let days = Array("SunMonTueWedThuFriSat".utf8)
+    private static let months = Array("JanFebMarAprMayJunJulAugSepOctNovDec".utf8)
+
+    static func appendRFC5322Date(_ date: Date, to out: inout [UInt8]) {
         var t = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&t, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
+        func two(_ n: Int32) { out.append(0x30 + UInt8(n / 10)); out.append(0x30 + UInt8(n % 10)) }
+        let day = Int(parts.tm_wday) * 3, month = Int(parts.tm_mon) * 3
+        out.append(contentsOf: days[day..<day + 3])
+        out.append(contentsOf: ", ".utf8)
+        two(parts.tm_mday)
+        out.append(0x20)
+        out.append(contentsOf: months[month..<month + 3])
+        out.append(0x20)
+        let year = parts.tm_year + 1900
+        two(year / 100)
+        two(year % 100)
+        out.append(0x20)
+        two(parts.tm_hour)
+        out.append(0x3A)
+        two(parts.tm_min)
+        out.append(0x3A)
+        two(parts.tm_sec)
+        out.append(contentsOf: " +0000".utf8)
     }
 }

@@ -50,6 +50,34 @@ struct ParticipantStoreTests {
         #expect(try db.participants(of: "probe").count == 2)
     }
 
+    @Test("claims take the earliest due mail first, retries and new mail merged; an unsubscribed person's mail is cancelled")
+    func claimOrder() throws {
+        let db = try Database(directory: try temporaryDirectory())
+        try db.register(survey)
+        _ = try db.importParticipants(people((1...5).map { ("p\($0)@example.de", nil, "Herzberg") }), into: survey)
+        let ten = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try db.enqueueInvitations(surveyID: "probe", now: ten) == 5)
+        let token5 = try #require(try db.connection.row("SELECT token FROM participants WHERE email = 'p5@example.de'")?.text("token"))
+        #expect(try db.unsubscribe(token: token5, now: ten))
+
+        let first = try db.claimDueMail(limit: 2, owner: "1", now: ten)
+        #expect(first.map(\.email) == ["p1@example.de", "p2@example.de"])
+        #expect(first.map(\.attempts) == [1, 1])
+        // Both deferred to a time before the rest of the queue became due: they come first.
+        try db.recordOutcomes(first.map { ($0.id, .deferred(reply: "451 later", code: 451, retryAt: ten.addingTimeInterval(-60))) }, now: ten)
+
+        let later = ten.addingTimeInterval(60)
+        let second = try db.claimDueMail(limit: 3, owner: "1", now: later)
+        #expect(second.map(\.email) == ["p1@example.de", "p2@example.de", "p3@example.de"])
+        #expect(second.map(\.attempts) == [2, 2, 1])
+        let third = try db.claimDueMail(limit: 10, owner: "1", now: later)
+        #expect(third.map(\.email) == ["p4@example.de"])
+        let statuses = try db.connection.rows("SELECT p.email, m.status, m.claimed_by FROM mail_queue m JOIN participants p ON p.id = m.participant_id ORDER BY p.email")
+        #expect(statuses.map { $0.text("status") } == ["sending", "sending", "sending", "sending", "cancelled"])
+        #expect(statuses.prefix(4).allSatisfy { $0.text("claimed_by") == "1" })
+        #expect(try db.claimDueMail(limit: 10, owner: "1", now: later).isEmpty)
+    }
+
     @Test("tokens are 24 URL-safe characters (144 bits) and do not repeat")
     func tokens() {
         let tokens = (0..<10_000).map { _ in Token.make() }
