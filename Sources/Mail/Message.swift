@@ -79,16 +79,10 @@ public struct MessageParts: Sendable {
         return Message(envelopeFrom: envelopeFrom, recipient: to.address, messageID: messageID, bytes: bytes)
     }
 
-    /// `Sun, 22 Nov 2026 09:30:00 +0000`.
-    static func rfc5322Date(_ date: Date) -> String {
-        var bytes: [UInt8] = []
-        appendRFC5322Date(date, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     private static let days = Array("SunMonTueWedThuFriSat".utf8)
     private static let months = Array("JanFebMarAprMayJunJulAugSepOctNovDec".utf8)
 
+    /// Appends `Sun, 22 Nov 2026 09:30:00 +0000`.
     static func appendRFC5322Date(_ date: Date, to out: inout [UInt8]) {
         var t = time_t(date.timeIntervalSince1970)
         var parts = tm()

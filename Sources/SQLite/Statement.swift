@@ -96,6 +96,18 @@ public final class Statement {
         }
     }
 
+    /// Column `index` of the current row when it holds text, else nil.
+    public func text(_ index: Int) -> String? {
+        if case .text(let value) = value(index) { return value }
+        return nil
+    }
+
+    /// Column `index` of the current row when it holds an integer, else nil.
+    public func int(_ index: Int) -> Int? {
+        if case .integer(let value) = value(index) { return Int(value) }
+        return nil
+    }
+
     /// The UTF-8 bytes of column `index` of the current row, without copying them: valid only
     /// inside `body` (until the next step). NULL gives no bytes.
     public func withText<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {

@@ -132,24 +132,16 @@ extension Database {
                 WHERE m.status = ?3 AND m.next_attempt_at <= ?1
                 ORDER BY m.next_attempt_at, m.id LIMIT ?2
                 """)
-            func text(_ column: Int) -> String? {
-                if case .text(let value) = due.value(column) { return value }
-                return nil
-            }
-            func int(_ column: Int) -> Int {
-                if case .integer(let value) = due.value(column) { return Int(value) }
-                return 0
-            }
             var rows: [(at: String, id: Int64, mail: QueuedMail?)] = []   // nil: to be cancelled
             for status in ["deferred", "queued"] {
                 try due.bind([.text(stamp), .integer(Int64(limit)), .text(status)])
                 while try due.step() {
-                    let id = Int64(int(0))
-                    let mail = int(12) == 1 ? nil : QueuedMail(
-                        id: id, surveyID: text(1) ?? "", kind: text(2) ?? "", sequence: int(3), attempts: int(4) + 1,
-                        messageID: text(5) ?? "", envelopeID: text(6) ?? "", email: text(7) ?? "", name: text(8),
-                        language: text(9), attributes: text(10) ?? "{}", token: text(11) ?? "")
-                    rows.append((text(13) ?? "", id, mail))
+                    let id = Int64(due.int(0) ?? 0)
+                    let mail = due.int(12) == 1 ? nil : QueuedMail(
+                        id: id, surveyID: due.text(1) ?? "", kind: due.text(2) ?? "", sequence: due.int(3) ?? 0, attempts: (due.int(4) ?? 0) + 1,
+                        messageID: due.text(5) ?? "", envelopeID: due.text(6) ?? "", email: due.text(7) ?? "", name: due.text(8),
+                        language: due.text(9), attributes: due.text(10) ?? "{}", token: due.text(11) ?? "")
+                    rows.append((due.text(13) ?? "", id, mail))
                 }
             }
             rows.sort { ($0.at, $0.id) < ($1.at, $1.id) }

@@ -124,8 +124,8 @@ extension Database {
         let statement = try connection.cached("SELECT id, submitted, attributes, answers FROM responses WHERE survey_id = ? ORDER BY id")
         try statement.bind([.text(surveyID)])
         while try statement.step() {
-            guard case .text(let id) = statement.value(0), case .text(let submitted) = statement.value(1),
-                  case .text(let attributes) = statement.value(2), case .text(let answers) = statement.value(3) else { continue }
+            guard let id = statement.text(0), let submitted = statement.text(1),
+                  let attributes = statement.text(2), let answers = statement.text(3) else { continue }
             try body(StoredRow(id: id, submitted: submitted, attributes: attributes, answers: answers))
         }
     }
