@@ -23,9 +23,9 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Store", dependencies: ["SQLite", "Survey", "JSON", "CSystem"]),
         // Mail: templates, MIME messages, the libcurl SMTP client, the queue's delivery, bounces.
-        .target(name: "Mail", dependencies: ["Survey", "Store", "SQLite", "JSON", "CCurl"]),
+        .target(name: "Mail", dependencies: ["Survey", "Store", "SQLite", "JSON", "CCurl", "CSystem"]),
         // Outgoing event webhooks: the queue's delivery over HTTPS (libcurl) with the SSRF guard.
-        .target(name: "Events", dependencies: ["Store", "Crypto", "CCurl"]),
+        .target(name: "Events", dependencies: ["Store", "Crypto", "CCurl", "CSystem"]),
         // HTTP/1.1 of our own; knows nothing of surveys.
         .target(name: "HTTP", dependencies: ["CSystem"]),
         // Pages, form handling, the webhook, the organizers' API.
@@ -33,7 +33,7 @@ let package = Package(
         // Tallies, breakdowns, suppression and renderers over the stored responses.
         .target(name: "Results", dependencies: ["Survey", "Store", "JSON", "CSV"]),
         // Wiring: configuration, command line, the daemon.
-        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results", "Events"]),
+        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results", "Events", "CSystem"]),
         .executableTarget(name: "mitreden", dependencies: ["App"]),
         // Fuzz targets (scripts/fuzz builds them with libFuzzer); built normally, a replayer.
         .executableTarget(name: "mitreden-fuzz", dependencies: ["HTTP", "Mail", "Survey"], path: "Fuzz", exclude: ["Regressions"]),

@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 import Mail
 import Store
@@ -21,10 +22,10 @@ final class MailLoop: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            mitreden_name_thread("mail")
             run()
             finished.signal()
         }
-        thread.name = "mail"
         thread.start()
     }
 

@@ -2,6 +2,7 @@
 #include "CSystem.h"
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 
@@ -35,4 +36,8 @@ int mitreden_epoll_wait(int epfd, mitreden_epoll_event *events, int max, int tim
 
 int mitreden_eventfd(void) {
     return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+void mitreden_name_thread(const char *name) {
+    prctl(PR_SET_NAME, name, 0, 0, 0);
 }

@@ -1,3 +1,4 @@
+import CSystem
 import Crypto
 import Foundation
 import Store
@@ -39,10 +40,10 @@ public final class EventDispatcher: @unchecked Sendable {
     /// Starts the delivery thread; it stops when `shouldStop` says so, after the attempts in flight.
     public func start(shouldStop: @escaping @Sendable () -> Bool, log: @escaping @Sendable (String, [(String, String)]) -> Void) {
         let thread = Thread { [self] in
+            mitreden_name_thread("events")
             run(shouldStop: shouldStop, log: log)
             finished.signal()
         }
-        thread.name = "events"
         thread.start()
     }
 

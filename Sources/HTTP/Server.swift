@@ -73,10 +73,10 @@ public final class Server: @unchecked Sendable {
             loops.append(loop)
             finished.enter()
             let thread = Thread { [self] in
+                mitreden_name_thread("http-loop-\(index)")
                 loop.run()
                 finished.leave()
             }
-            thread.name = "http-loop-\(index)"
             thread.start()
         }
         return UInt16(bigEndian: actual.sin_port)

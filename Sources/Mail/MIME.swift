@@ -98,9 +98,8 @@ enum MIME {
 
     /// Quoted-printable (RFC 2045 section 6.7) with CRLF line ends and lines of at most 76
     /// characters, in one pass over the UTF-8 bytes. A soft break never splits a character.
-    static func quotedPrintable(_ text: String, into out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes in
+    static func quotedPrintable(_ text: [UInt8], into out: inout [UInt8]) {
+        text.withUnsafeBufferPointer { bytes in
             let n = bytes.count
             // At most 3 bytes per byte, plus a 3-byte soft break per 63 or more written: under 4n + 16.
             // The room is added to `out` and what is not used taken off again.

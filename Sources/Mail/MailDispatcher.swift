@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 import Glibc
 import Store
@@ -79,6 +80,7 @@ public final class MailDispatcher {
             let log = self.log
             done.enter()
             let thread = Thread {
+                mitreden_name_thread("mail-smtp")
                 let transport = make()
                 while let mail = jobs.pop() {
                     if let until = pool.pausedUntil(), until > Date() {

@@ -14,16 +14,20 @@ public final class MailRenderer: @unchecked Sendable {
     /// The envelope sender around the delivery's opaque id (VERP).
     let bounce: BounceAddress
     private let lock = NSLock()
-    /// What every mail of one survey, kind and language shares, prepared once.
+    /// What every mail of one survey, kind and language shares, prepared once: the templates
+    /// with the survey's title and closing date filled in, the participant's values left open.
     private struct Prepared {
-        let template: MailTemplate
-        let title: String
-        let closes: String
-        /// Whether a template uses `attributes.*` (else the participant's attributes are not read).
-        let usesAttributes: Bool
+        let subject: CompiledTemplate
+        let text: CompiledTemplate
+        let html: CompiledTemplate?
+        /// The survey's attributes, in slot order after `personalNames`; empty when no template
+        /// uses one (then the participant's attributes are not read).
+        let attributes: [String]
         /// The encoded `Subject` line when the subject names nothing personal.
         let subjectLine: String?
     }
+    /// The slots every template has, in this order, before the attributes.
+    private static let personalNames = ["name", "link", "unsubscribe_link"]
     /// The encoded `From` line, the same for every message.
     private let fromLine: String
     /// The sender's domain, for Message-IDs.
@@ -41,19 +45,25 @@ public final class MailRenderer: @unchecked Sendable {
         bounce = BounceAddress(pattern: bounceAddress, from: from)
     }
 
-    /// The values a template can use for this mail.
-    private func values(for mail: QueuedMail, _ shared: Prepared) -> [String: String] {
-        var values = [
-            "name": mail.name ?? "",
-            "survey.title": shared.title,
-            "survey.closes": shared.closes,
-            "link": "\(baseURL)/t/\(mail.token)",
-            "unsubscribe_link": "\(baseURL)/u/\(mail.token)",
-        ]
-        if shared.usesAttributes, let parsed = try? JSONParser.parse(mail.attributes) {
-            for (key, value) in parsed.stringMembers { values["attributes.\(key)"] = value }
-        }
-        return values
+    private func prepare(_ survey: Survey, base: String, language: String) throws -> Prepared {
+        let template = try MailTemplate.load(base, language: language, survey: survey, directory: templatesDirectory, neededAt: nil)
+        let names = template.subject.names + template.text.names + (template.html?.names ?? [])
+        // A DateFormatter is costly: the closing date is formatted here, once.
+        let known = ["survey.title": survey.title.text(language, default: survey.defaultLanguage), "survey.closes": survey.closesText(language)]
+        let attributes = names.contains { $0.0.hasPrefix("attributes.") } ? survey.attributes : []
+        let slots = Self.personalNames + attributes.map { "attributes.\($0)" }
+        let subject = template.subject.compiled(known: known, slots: slots, escapeHTML: false)
+        // A subject that names only the survey is the same for every participant: encode it once.
+        let fixedSubject = template.subject.names.allSatisfy { known[$0.0] != nil }
+        return Prepared(subject: subject, text: template.text.compiled(known: known, slots: slots, escapeHTML: false),
+                        html: template.html?.compiled(known: known, slots: slots, escapeHTML: true), attributes: attributes,
+                        subjectLine: fixedSubject ? MIME.header("Subject", MIME.unstructured(Self.string(subject, []))) : nil)
+    }
+
+    private static func string(_ template: CompiledTemplate, _ values: [String]) -> String {
+        var bytes: [UInt8] = []
+        template.render(values, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// - Throws: `TemplateError` when the survey or a template is gone or broken.
@@ -66,29 +76,28 @@ public final class MailRenderer: @unchecked Sendable {
         let shared: Prepared = try lock.withLock {
             let key = Key(survey: survey.id, base: base, language: language)
             if let cached = prepared[key] { return cached }
-            let template = try MailTemplate.load(base, language: language, survey: survey, directory: templatesDirectory, neededAt: nil)
-            let names = template.subject.names + template.text.names + (template.html?.names ?? [])
-            // A DateFormatter is costly: the closing date is formatted here, once.
-            // A subject that names only the survey is the same for every participant: encode it once.
-            let title = survey.title.text(language, default: survey.defaultLanguage)
-            let closes = survey.closesText(language)
-            let surveyValues = ["survey.title": title, "survey.closes": closes]
-            let subject = template.subject.names.allSatisfy { surveyValues[$0.0] != nil } ? template.subject.render(surveyValues, escapeHTML: false) : nil
-            let ready = Prepared(template: template, title: title, closes: closes,
-                                 usesAttributes: names.contains { $0.0.hasPrefix("attributes.") },
-                                 subjectLine: subject.map { MIME.header("Subject", MIME.unstructured($0)) })
+            let ready = try prepare(survey, base: base, language: language)
             prepared[key] = ready
             return ready
         }
-        let template = shared.template
-        let values = values(for: mail, shared)
+        let unsubscribe = baseURL + "/u/" + mail.token
+        var values = [mail.name ?? "", baseURL + "/t/" + mail.token, unsubscribe]
+        if !shared.attributes.isEmpty {
+            let members = (try? JSONParser.parse(mail.attributes))?.stringMembers ?? []
+            for key in shared.attributes { values.append(members.first { $0.0 == key }?.1 ?? "") }
+        }
+        var text: [UInt8] = [], html: [UInt8]?
+        shared.text.render(values, into: &text)
+        if let template = shared.html {
+            html = []
+            template.render(values, into: &html!)
+        }
         var parts = MessageParts(
             from: from, to: MailAddress(name: mail.name, address: mail.email),
-            subject: template.subject.render(values, escapeHTML: false),
-            text: template.text.render(values, escapeHTML: false),
-            html: template.html?.render(values, escapeHTML: true),
+            subject: shared.subjectLine == nil ? Self.string(shared.subject, values) : "",
+            text: text, html: html,
             messageID: mail.messageID + "@" + domain, date: now,
-            unsubscribeURL: values["unsubscribe_link"], autoSubmitted: mail.kind == "reminder",
+            unsubscribeURL: unsubscribe, autoSubmitted: mail.kind == "reminder",
             envelopeFrom: bounce.address(mail.envelopeID))
         parts.fromLine = fromLine
         parts.subjectLine = shared.subjectLine

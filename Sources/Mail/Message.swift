@@ -15,8 +15,9 @@ public struct MessageParts: Sendable {
     public var from: MailAddress
     public var to: MailAddress
     public var subject: String
-    public var text: String
-    public var html: String?
+    /// The bodies as UTF-8.
+    public var text: [UInt8]
+    public var html: [UInt8]?
     public var messageID: String
     public var date: Date
     /// The HTTPS (or HTTP) link for List-Unsubscribe and RFC 8058 one-click unsubscribe.
@@ -29,7 +30,7 @@ public struct MessageParts: Sendable {
     public var fromLine: String?
     public var subjectLine: String?
 
-    public init(from: MailAddress, to: MailAddress, subject: String, text: String, html: String?, messageID: String, date: Date,
+    public init(from: MailAddress, to: MailAddress, subject: String, text: [UInt8], html: [UInt8]?, messageID: String, date: Date,
                 unsubscribeURL: String?, autoSubmitted: Bool, envelopeFrom: String) {
         self.from = from
         self.to = to
@@ -48,7 +49,7 @@ public struct MessageParts: Sendable {
     /// value is put on one line first.
     public func build() -> Message {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(1024 + text.utf8.count * 5 / 4 + (html?.utf8.count ?? 0) * 5 / 4)
+        bytes.reserveCapacity(1024 + text.count * 5 / 4 + (html?.count ?? 0) * 5 / 4)
         bytes.append(contentsOf: "Date: ".utf8)
         Self.appendRFC5322Date(date, to: &bytes)
         bytes.append(contentsOf: "\r\n".utf8)

@@ -47,7 +47,10 @@ public final class SMTPConnection {
     private let settings: SMTPSettings
     private var upload: [UInt8] = []
     private var uploadOffset = 0
-    private var replies: [String] = []
+    /// The reply lines of the current message, trimmed, one after another; `replyStarts` marks
+    /// where each begins. Kept as bytes: only the line that decides becomes a String.
+    private var replyBytes: [UInt8] = []
+    private var replyStarts: [Int] = []
     private var recipients: UnsafeMutablePointer<curl_slist>?
 
     /// libcurl's global state, set up once before the first handle (curl_global_init is not thread-safe).
@@ -72,6 +75,9 @@ public final class SMTPConnection {
         mitreden_curl_setopt_write(h, CURLOPT_HEADERFUNCTION, smtpReply)
         mitreden_curl_setopt_pointer(h, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
         mitreden_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        // No proxy from the environment: libcurl would otherwise read *_proxy for every message,
+        // and an `all_proxy` set for other programs would send SMTP through an HTTP proxy.
+        mitreden_curl_setopt_string(h, CURLOPT_PROXY, "")
         mitreden_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT, settings.connectTimeout)
         mitreden_curl_setopt_long(h, CURLOPT_TIMEOUT, settings.transferTimeout)
         let tls: Int = settings.url.hasPrefix("smtps://") || settings.tls == "require" ? Int(CURLUSESSL_ALL.rawValue)
@@ -91,7 +97,8 @@ public final class SMTPConnection {
     public func send(_ message: Message) -> DeliveryOutcome {
         upload = message.bytes
         uploadOffset = 0
-        replies.removeAll(keepingCapacity: true)
+        replyBytes.removeAll(keepingCapacity: true)
+        replyStarts.removeAll(keepingCapacity: true)
         if let recipients { curl_slist_free_all(recipients) }
         recipients = curl_slist_append(nil, "<\(message.recipient)>")
 
@@ -103,7 +110,7 @@ public final class SMTPConnection {
         let result = curl_easy_perform(h)
         var code = 0
         mitreden_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
-        return Self.classify(result: result, code: code, replies: replies, sentEverything: uploadOffset >= upload.count,
+        return Self.classify(result: result, code: code, replies: deciding(code: code).map { [$0] } ?? [], sentEverything: uploadOffset >= upload.count,
                              curlMessage: String(cString: curl_easy_strerror(result)))
     }
 
@@ -139,8 +146,25 @@ public final class SMTPConnection {
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D || bytes[end - 1] == 0x20 { end -= 1 }
         guard end > 0 else { return }
-        if replies.count >= 50 { replies.removeFirst(25) }
-        replies.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<end]), as: UTF8.self))
+        if replyStarts.count >= 50 {   // a long EHLO list: keep the later half
+            let cut = replyStarts[25]
+            replyBytes.removeFirst(cut)
+            replyStarts = replyStarts[25...].map { $0 - cut }
+        }
+        replyStarts.append(replyBytes.count)
+        replyBytes.append(contentsOf: bytes[..<end])
+    }
+
+    /// The last reply line that starts with `code`, else the last line.
+    private func deciding(code: Int) -> String? {
+        let digits = Array(String(code).utf8)
+        var chosen: Range<Int>?
+        for (i, start) in replyStarts.enumerated().reversed() {
+            let line = start..<(i + 1 < replyStarts.count ? replyStarts[i + 1] : replyBytes.count)
+            if chosen == nil { chosen = line }
+            if replyBytes[line].starts(with: digits) { chosen = line; break }
+        }
+        return chosen.map { String(decoding: replyBytes[$0], as: UTF8.self) }
     }
 }
 

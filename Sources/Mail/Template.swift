@@ -45,22 +45,80 @@ public struct Template: Sendable {
 
     /// Fills in `values`; with `escapeHTML`, every value is HTML-escaped.
     public func render(_ values: [String: String], escapeHTML: Bool) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        compiled(known: values, slots: [], escapeHTML: escapeHTML).render([], into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The template with the values known now filled in, and the names in `slots` left open
+    /// for `CompiledTemplate.render`. A name in neither is empty.
+    public func compiled(known: [String: String], slots: [String], escapeHTML: Bool) -> CompiledTemplate {
+        var pieces: [CompiledTemplate.Piece] = []
+        func add(_ bytes: some Sequence<UInt8>) {
+            if case .bytes(var last)? = pieces.last {
+                pieces.removeLast()
+                last.append(contentsOf: bytes)
+                pieces.append(.bytes(last))
+            } else {
+                pieces.append(.bytes(Array(bytes)))
+            }
+        }
         func walk(_ nodes: [Node]) {
             for node in nodes {
                 switch node {
-                case .text(let text): out += text
+                case .text(let text): add(text.utf8)
                 case .value(let name, _):
-                    let value = values[name] ?? ""
-                    out += escapeHTML ? HTML.escape(value) : value
+                    if let slot = slots.firstIndex(of: name) { pieces.append(.slot(slot)); continue }
+                    var bytes: [UInt8] = []
+                    if escapeHTML { HTML.escape(known[name] ?? "", into: &bytes) } else { bytes.append(contentsOf: (known[name] ?? "").utf8) }
+                    add(bytes)
                 case .section(let name, let inverted, let inner, _):
-                    let present = !(values[name] ?? "").isEmpty
-                    if present != inverted { walk(inner) }
+                    if let slot = slots.firstIndex(of: name) {
+                        let body = Template(nodes: inner, path: path).compiled(known: known, slots: slots, escapeHTML: escapeHTML)
+                        pieces.append(.section(slot, inverted: inverted, body.pieces))
+                    } else if (known[name] ?? "").isEmpty == inverted {
+                        walk(inner)
+                    }
                 }
             }
         }
         walk(nodes)
-        return out
+        return CompiledTemplate(pieces: pieces, escapeHTML: escapeHTML)
+    }
+
+    init(nodes: [Node], path: String) {
+        self.nodes = nodes
+        self.path = path
+    }
+}
+
+/// A template prepared for many renderings: its fixed text as UTF-8 bytes, its open names as
+/// numbered slots. Rendering appends bytes and looks nothing up by name.
+public struct CompiledTemplate: Sendable {
+    indirect enum Piece: Sendable {
+        case bytes([UInt8])
+        case slot(Int)
+        /// Shown when the slot's value is not empty (inverted: when it is empty).
+        case section(Int, inverted: Bool, [Piece])
+    }
+
+    let pieces: [Piece]
+    let escapeHTML: Bool
+
+    /// Appends the template with `values[i]` in slot `i` (HTML-escaped when compiled so).
+    public func render(_ values: [String], into out: inout [UInt8]) {
+        func walk(_ pieces: [Piece]) {
+            for piece in pieces {
+                switch piece {
+                case .bytes(let bytes): out.append(contentsOf: bytes)
+                case .slot(let i):
+                    if escapeHTML { HTML.escape(values[i], into: &out) } else { out.append(contentsOf: values[i].utf8) }
+                case .section(let i, let inverted, let inner):
+                    if values[i].isEmpty == inverted { walk(inner) }
+                }
+            }
+        }
+        walk(pieces)
     }
 }
 

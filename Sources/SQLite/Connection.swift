@@ -82,11 +82,12 @@ public final class Connection {
 
     /// Runs `body` in an immediate transaction (the write lock is taken at the start, so it
     /// cannot fail half way with SQLITE_BUSY); commits when it returns, rolls back when it throws.
+    /// BEGIN and COMMIT are prepared once (parsing them was a tenth of a mail claim's cost).
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try cached("BEGIN IMMEDIATE").run()
         do {
             let result = try body()
-            try execute("COMMIT")
+            try cached("COMMIT").run()
             return result
         } catch {
             try? execute("ROLLBACK")

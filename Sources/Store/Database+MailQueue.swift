@@ -165,10 +165,10 @@ extension Database {
         guard !outcomes.isEmpty else { return }
         try connection.transaction {
             let stamp = Database.now(now)
-            let delivered = try connection.prepare("UPDATE mail_queue SET status = 'delivered', delivered_at = ?2, last_reply = ?3, reply_code = ?4, claimed_by = NULL WHERE id = ?1")
-            let deferred = try connection.prepare("UPDATE mail_queue SET status = 'deferred', next_attempt_at = ?2, last_reply = ?3, reply_code = ?4, claimed_by = NULL WHERE id = ?1")
-            let failed = try connection.prepare("UPDATE mail_queue SET status = ?5, last_reply = ?3, reply_code = ?4, claimed_by = NULL, next_attempt_at = ?2 WHERE id = ?1")
-            let postponed = try connection.prepare("UPDATE mail_queue SET status = 'deferred', next_attempt_at = ?2, attempts = max(attempts - 1, 0), claimed_by = NULL WHERE id = ?1")
+            let delivered = try connection.cached("UPDATE mail_queue SET status = 'delivered', delivered_at = ?2, last_reply = ?3, reply_code = ?4, claimed_by = NULL WHERE id = ?1")
+            let deferred = try connection.cached("UPDATE mail_queue SET status = 'deferred', next_attempt_at = ?2, last_reply = ?3, reply_code = ?4, claimed_by = NULL WHERE id = ?1")
+            let failed = try connection.cached("UPDATE mail_queue SET status = ?5, last_reply = ?3, reply_code = ?4, claimed_by = NULL, next_attempt_at = ?2 WHERE id = ?1")
+            let postponed = try connection.cached("UPDATE mail_queue SET status = 'deferred', next_attempt_at = ?2, attempts = max(attempts - 1, 0), claimed_by = NULL WHERE id = ?1")
             for (id, outcome) in outcomes {
                 switch outcome {
                 case .delivered(let reply):

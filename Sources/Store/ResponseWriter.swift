@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 import Glibc
 
@@ -29,8 +30,10 @@ public final class ResponseWriter: @unchecked Sendable {
         // Checkpoint after about 40 MB of WAL instead of 4: the same pages change again and
         // again (see above), and each checkpoint copies a page once however often it changed.
         try database.connection.execute("PRAGMA wal_autocheckpoint = 10000")
-        let thread = Thread { [self] in run() }
-        thread.name = "response-writer"
+        let thread = Thread { [self] in
+            mitreden_name_thread("response-writer")
+            run()
+        }
         thread.start()
     }
 

@@ -30,7 +30,7 @@ func parseWithPython(_ bytes: [UInt8]) throws -> [String: Any] {
 
 func parts(name: String, subject: String, text: String) -> MessageParts {
     MessageParts(from: MailAddress(name: "Bildungsbüro Elbe-Elster", address: "bildung@lkee.example"),
-                 to: MailAddress(name: name, address: "anna@example.de"), subject: subject, text: text, html: nil,
+                 to: MailAddress(name: name, address: "anna@example.de"), subject: subject, text: Array(text.utf8), html: nil,
                  messageID: "abc123@lkee.example", date: Date(timeIntervalSince1970: 1_795_000_000),
                  unsubscribeURL: "https://umfrage.lkee.example/u/tok", autoSubmitted: true, envelopeFrom: "bounce+x@lkee.example")
 }

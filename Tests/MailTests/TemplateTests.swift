@@ -14,6 +14,25 @@ struct TemplateTests {
         #expect(template.render(["survey.title": "J"], escapeHTML: false) == "Hallo zusammen: J <>")
     }
 
+    @Test("a compiled template fills the known values once and the slots per rendering, sections on either")
+    func compiled() throws {
+        let template = try Template("{{#survey.closes}}bis {{survey.closes}}: {{/survey.closes}}{{^survey.title}}x{{/survey.title}}"
+                                    + "Hallo{{#name}} {{name}}{{/name}}{{^name}} zusammen{{/name}} <{{link}}> {{unknown}}.", path: "t.txt")
+        let known = ["survey.closes": "31. März <2027>", "survey.title": "J"]
+        let html = template.compiled(known: known, slots: ["name", "link"], escapeHTML: true)
+        let text = template.compiled(known: known, slots: ["name", "link"], escapeHTML: false)
+        func render(_ compiled: CompiledTemplate, _ values: [String]) -> String {
+            var out: [UInt8] = []
+            compiled.render(values, into: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+        #expect(render(html, ["Jörg & \"Anna\"", "https://x/t/a?b=1&c=2"])
+                == "bis 31. März &lt;2027&gt;: Hallo Jörg &amp; &quot;Anna&quot; <https://x/t/a?b=1&amp;c=2> .")
+        #expect(render(text, ["", "https://x/t/a"]) == "bis 31. März <2027>: Hallo zusammen <https://x/t/a> .")
+        #expect(render(text, ["Ada", "l"]) == template.render(known.merging(["name": "Ada", "link": "l"]) { $1 }, escapeHTML: false),
+                "compiled and uncompiled agree")
+    }
+
     @Test("syntax errors name file, line and column", arguments: [
         ("Hallo {{name", "t.txt:1:7: error: '{{' is not closed with '}}'"),
         ("a\n{{#name}}x", "t.txt:2:1: error: section {{#name}} is never closed; add {{/name}}"),

@@ -31,4 +31,6 @@ int mitreden_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data)
 int mitreden_epoll_wait(int epfd, mitreden_epoll_event *events, int max, int timeout);
 /// eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC): a counter another thread writes to wake a loop.
 int mitreden_eventfd(void);
+/// prctl(PR_SET_NAME): the calling thread's name as top -H, ps -L and perf show it (at most 15 bytes).
+void mitreden_name_thread(const char *name);
 #endif
