@@ -110,14 +110,13 @@ public final class SMTPConnection {
         let result = curl_easy_perform(h)
         var code = 0
         mitreden_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
-        return Self.classify(result: result, code: code, replies: deciding(code: code).map { [$0] } ?? [], sentEverything: uploadOffset >= upload.count,
+        return Self.classify(result: result, code: code, reply: deciding(code: code), sentEverything: uploadOffset >= upload.count,
                              curlMessage: String(cString: curl_easy_strerror(result)))
     }
 
-    /// The outcome from curl's result, the last reply code and the reply lines received.
-    static func classify(result: CURLcode, code: Int, replies: [String], sentEverything: Bool, curlMessage: String) -> DeliveryOutcome {
-        let last = replies.last(where: { $0.hasPrefix(String(code)) }) ?? replies.last ?? ""
-        let reply = last.isEmpty ? "\(code) (no text)" : last
+    /// The outcome from curl's result, the last reply code and the reply line that goes with it.
+    static func classify(result: CURLcode, code: Int, reply line: String?, sentEverything: Bool, curlMessage: String) -> DeliveryOutcome {
+        let reply = line.flatMap { $0.isEmpty ? nil : $0 } ?? "\(code) (no text)"
         if result == CURLE_OK { return .delivered(reply: reply) }
         switch code {
         case 354:

@@ -83,7 +83,7 @@ struct MessageTests {
         (CURLE_LOGIN_DENIED, 535, false, "failed"),
     ])
     func classification(_ result: CURLcode, _ code: Int, _ sent: Bool, _ expected: String) {
-        let outcome = SMTPConnection.classify(result: result, code: code, replies: ["\(code) text"], sentEverything: sent, curlMessage: "curl")
+        let outcome = SMTPConnection.classify(result: result, code: code, reply: "\(code) text", sentEverything: sent, curlMessage: "curl")
         let name: String
         switch outcome {
         case .delivered: name = "delivered"
