@@ -23,6 +23,7 @@ final class MailLoop: @unchecked Sendable {
     func start() {
         let thread = Thread { [self] in
             mitreden_name_thread("mail")
+            _ = mitreden_batch_thread()   // background work, like the connections' threads
             run()
             finished.signal()
         }

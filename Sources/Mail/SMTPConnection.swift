@@ -75,6 +75,9 @@ public final class SMTPConnection {
         mitreden_curl_setopt_write(h, CURLOPT_HEADERFUNCTION, smtpReply)
         mitreden_curl_setopt_pointer(h, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
         mitreden_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        // libcurl allocates its upload buffer anew for every message (its multi_done frees it):
+        // 64 KiB by default, while an invitation is a few KiB. 16 KiB is the smallest it allows.
+        mitreden_curl_setopt_long(h, CURLOPT_UPLOAD_BUFFERSIZE, 16 * 1024)
         // No proxy from the environment: libcurl would otherwise read *_proxy for every message,
         // and an `all_proxy` set for other programs would send SMTP through an HTTP proxy.
         mitreden_curl_setopt_string(h, CURLOPT_PROXY, "")

@@ -13,6 +13,7 @@ public final class Connection {
     /// `synchronous=FULL` (a commit is on disk when it returns) and a busy timeout.
     /// - Throws: `SQLiteError`.
     public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 5000) throws {
+        Self.library
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -29,6 +30,11 @@ public final class Connection {
         try execute("PRAGMA foreign_keys=ON")
         try execute("PRAGMA synchronous=FULL")
     }
+
+    /// SQLite's process-wide settings, made once before the first connection opens: no memory
+    /// statistics, so that allocations do not take SQLite's global mutex (every thread's
+    /// connection allocated under the one lock). Nothing of ours reads those statistics.
+    private static let library: Void = { _ = mitreden_sqlite_disable_memstatus() }()
 
     deinit {
         statements.removeAll()

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import SQLite
 
 /// A queued mail claimed for sending, with what it is rendered from.
@@ -148,14 +149,20 @@ extension Database {
             let taken = rows.prefix(limit)
             let claimed = taken.compactMap(\.mail)
             let cancelled = taken.filter { $0.mail == nil }.map(\.id)
-            let cancel = try connection.cached("""
-                UPDATE mail_queue SET status = 'cancelled', last_reply = 'not sent: the participant unsubscribed, answered, bounced or was purged'
-                WHERE id = ?1
-                """)
-            for id in cancelled { try cancel.run([.integer(id)]) }
-            let claim = try connection.cached("UPDATE mail_queue SET status = 'sending', claimed_by = ?2, claimed_at = ?3, attempts = attempts + 1 WHERE id = ?1")
-            let ownerValue = SQLValue.text(owner), stampValue = SQLValue.text(stamp)
-            for mail in claimed { try claim.run([.integer(mail.id), ownerValue, stampValue]) }
+            // One statement for all of them, the ids as a JSON array: a statement per mail cost
+            // about twice the rows' own work (8 µs against 3.5 µs per row, measured with 10,000).
+            if !cancelled.isEmpty {
+                try connection.cached("""
+                    UPDATE mail_queue SET status = 'cancelled', last_reply = 'not sent: the participant unsubscribed, answered, bounced or was purged'
+                    WHERE id IN (SELECT value FROM json_each(?1))
+                    """).run([.text(Self.jsonArray(cancelled))])
+            }
+            if !claimed.isEmpty {
+                try connection.cached("""
+                    UPDATE mail_queue SET status = 'sending', claimed_by = ?2, claimed_at = ?3, attempts = attempts + 1
+                    WHERE id IN (SELECT value FROM json_each(?1))
+                    """).run([.text(Self.jsonArray(claimed.map(\.id))), .text(owner), .text(stamp)])
+            }
             return claimed
         }
     }
@@ -165,14 +172,14 @@ extension Database {
         guard !outcomes.isEmpty else { return }
         try connection.transaction {
             let stamp = Database.now(now)
-            let delivered = try connection.cached("UPDATE mail_queue SET status = 'delivered', delivered_at = ?2, last_reply = ?3, reply_code = ?4, claimed_by = NULL WHERE id = ?1")
             let deferred = try connection.cached("UPDATE mail_queue SET status = 'deferred', next_attempt_at = ?2, last_reply = ?3, reply_code = ?4, claimed_by = NULL WHERE id = ?1")
             let failed = try connection.cached("UPDATE mail_queue SET status = ?5, last_reply = ?3, reply_code = ?4, claimed_by = NULL, next_attempt_at = ?2 WHERE id = ?1")
             let postponed = try connection.cached("UPDATE mail_queue SET status = 'deferred', next_attempt_at = ?2, attempts = max(attempts - 1, 0), claimed_by = NULL WHERE id = ?1")
+            var delivered: [(Int64, String)] = []   // the usual outcome: one statement for all (see claimDueMail)
             for (id, outcome) in outcomes {
                 switch outcome {
                 case .delivered(let reply):
-                    try delivered.run([.integer(id), .text(stamp), .text(reply), Self.code(reply)])
+                    delivered.append((id, reply))
                 case .deferred(let reply, let code, let retryAt):
                     try deferred.run([.integer(id), .text(Database.now(retryAt)), .text(reply), code.map { .integer(Int64($0)) } ?? .null])
                 case .failed(let reply, let code):
@@ -184,11 +191,21 @@ extension Database {
                     try postponed.run([.integer(id), .text(Database.now(until))])
                 }
             }
+            if !delivered.isEmpty {
+                // [[id, reply], ...]; the reply code is the reply's first three digits, as for the others.
+                let rows = JSONValue.array(delivered.map { .array([.int(Int($0.0)), .string($0.1)]) }).serialized()
+                try connection.cached("""
+                    UPDATE mail_queue SET status = 'delivered', delivered_at = ?2, last_reply = o.value ->> 1, claimed_by = NULL,
+                        reply_code = CASE WHEN substr(o.value ->> 1, 1, 3) GLOB '[0-9][0-9][0-9]' THEN CAST(substr(o.value ->> 1, 1, 3) AS INTEGER) END
+                    FROM json_each(?1) AS o WHERE mail_queue.id = o.value ->> 0
+                    """).run([.text(rows), .text(stamp)])
+            }
         }
     }
 
-    private static func code(_ reply: String) -> SQLValue {
-        Int(reply.prefix(3)).map { .integer(Int64($0)) } ?? .null
+    /// `[1,2,3]`: ids for `json_each`.
+    private static func jsonArray(_ ids: [Int64]) -> String {
+        JSONValue.array(ids.map { .int(Int($0)) }).serialized()
     }
 
     /// Counts for `status`; with `attribute`, one entry per value of that attribute.

@@ -33,4 +33,7 @@ int mitreden_epoll_wait(int epfd, mitreden_epoll_event *events, int max, int tim
 int mitreden_eventfd(void);
 /// prctl(PR_SET_NAME): the calling thread's name as top -H, ps -L and perf show it (at most 15 bytes).
 void mitreden_name_thread(const char *name);
+/// sched_setscheduler(SCHED_BATCH) for the calling thread: background work that the kernel does
+/// not let preempt others on wakeup (no privilege needed). Returns 0, or -1 with errno.
+int mitreden_batch_thread(void);
 #endif
