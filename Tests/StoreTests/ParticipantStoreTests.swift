@@ -50,7 +50,7 @@ struct ParticipantStoreTests {
         #expect(try db.participants(of: "probe").count == 2)
     }
 
-    @Test("claims take the earliest due mail first, retries and new mail merged; an unsubscribed person's mail is cancelled")
+    @Test("claims take the earliest due mail first, retries and new mail merged; an unsubscribed person's mail is cancelled; one group of outcomes keeps each reply and code")
     func claimOrder() throws {
         let db = try Database(directory: try temporaryDirectory())
         try db.register(survey)
@@ -76,6 +76,19 @@ struct ParticipantStoreTests {
         #expect(statuses.map { $0.text("status") } == ["sending", "sending", "sending", "sending", "cancelled"])
         #expect(statuses.prefix(4).allSatisfy { $0.text("claimed_by") == "1" })
         #expect(try db.claimDueMail(limit: 10, owner: "1", now: later).isEmpty)
+
+        // One group with every kind of outcome: each row gets its own reply and code.
+        let replies = ["250 2.0.0 Ok: queued as 4F1x", "250 ok \"quoted\" \\ ünïcode\r", "no digits"]
+        try db.recordOutcomes([
+            (second[0].id, .delivered(reply: replies[0])), (second[1].id, .delivered(reply: replies[1])),
+            (second[2].id, .failed(reply: "550 5.1.1 unknown user", code: 550)), (third[0].id, .delivered(reply: replies[2])),
+        ], now: later)
+        let recorded = try db.connection.rows("SELECT m.status, m.last_reply, m.reply_code, m.claimed_by, m.delivered_at FROM mail_queue m JOIN participants p ON p.id = m.participant_id ORDER BY p.email")
+        #expect(recorded.map { $0.text("status") } == ["delivered", "delivered", "failed", "delivered", "cancelled"])
+        #expect(recorded.map { $0.text("last_reply") }.prefix(4) == [replies[0], replies[1], "550 5.1.1 unknown user", replies[2]])
+        #expect(recorded.map { $0.int("reply_code") }.prefix(4) == [250, 250, 550, nil])
+        #expect(recorded.prefix(4).allSatisfy { $0.text("claimed_by") == nil })
+        #expect(recorded.map { $0.text("delivered_at") != nil } == [true, true, false, true, false])
     }
 
     @Test("tokens are 24 URL-safe characters (144 bits) and do not repeat")
