@@ -8,6 +8,8 @@ public final class Connection {
     private var statements: [String: Statement] = [:]
     /// The file this connection opened.
     public let path: String
+    /// How long a statement waits for another connection's lock before SQLITE_BUSY.
+    private let busyTimeout: Int32
 
     /// Opens (and creates) the database at `path` in WAL mode with foreign keys on,
     /// `synchronous=FULL` (a commit is on disk when it returns) and a busy timeout.
@@ -24,11 +26,19 @@ public final class Connection {
         }
         handle = db
         self.path = path
+        busyTimeout = busyTimeoutMilliseconds
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         if !readOnly { try execute("PRAGMA journal_mode=WAL") }
         try execute("PRAGMA foreign_keys=ON")
         try execute("PRAGMA synchronous=FULL")
+    }
+
+    /// Runs `body` with statements that fail with SQLITE_BUSY at once instead of waiting.
+    public func withoutWaiting<T>(_ body: () throws -> T) rethrows -> T {
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, busyTimeout) }
+        return try body()
     }
 
     /// SQLite's process-wide settings, made once before the first connection opens: no memory
