@@ -87,7 +87,8 @@ extension Database {
     /// in it has been copied, which under unbroken load never happens by itself (the writer
     /// has added more by the time a pass ends): the WAL grew to 750 MB in ten seconds. So once
     /// it holds `restartFrames`, a pass asks the writer to start it over between two
-    /// transactions (RESTART: it copies what came since the pass, a few hundred pages).
+    /// transactions (RESTART: it copies what came during and since the pass, under full load
+    /// about a thousand pages, and syncs the database file).
     public final class Checkpointer: @unchecked Sendable {
         /// About 160 MB of WAL with 4 KiB pages.
         public static let restartFrames = 40_000
