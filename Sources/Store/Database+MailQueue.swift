@@ -149,8 +149,8 @@ extension Database {
             let taken = rows.prefix(limit)
             let claimed = taken.compactMap(\.mail)
             let cancelled = taken.filter { $0.mail == nil }.map(\.id)
-            // One statement for all of them, the ids as a JSON array: a statement per mail cost
-            // about twice the rows' own work (8 µs against 3.5 µs per row; Python's sqlite3, 10,000 rows).
+            // One statement for all of them, the ids as a JSON array: 8 µs per row instead of 11
+            // with a statement per mail (Python's sqlite3, 10,000 rows, commits included).
             if !cancelled.isEmpty {
                 try connection.cached("""
                     UPDATE mail_queue SET status = 'cancelled', last_reply = 'not sent: the participant unsubscribed, answered, bounced or was purged'
