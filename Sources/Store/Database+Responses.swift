@@ -11,8 +11,13 @@ public struct NewResponse: Sendable {
     public var answers: String
     public var source: String
     public var webhookID: String?
+    /// The survey's `min_group_size`: answers stored together share part of their id only in
+    /// groups at least this large (see `ResponseIDs`).
+    public var minGroupSize: Int
 
-    public init(surveyID: String, token: String?, anonymous: Bool, carried: [String], answers: String, source: String, webhookID: String? = nil) {
+    public init(surveyID: String, token: String?, anonymous: Bool, carried: [String], answers: String, source: String,
+                webhookID: String? = nil, minGroupSize: Int = 5) {
+        self.minGroupSize = minGroupSize
         self.surveyID = surveyID
         self.token = token
         self.anonymous = anonymous
@@ -37,8 +42,8 @@ extension Database {
     /// the participant must exist and not have answered; they are marked as answered. Only the
     /// survey's carried attributes are copied. Anonymous responses keep no participant id and
     /// only the day, and their random ids follow no order. With a webhook-id seen before, the
-    /// first answer is returned and nothing is stored.
-    func insert(_ new: NewResponse, now: Date) throws -> StoreOutcome {
+    /// first answer is returned and nothing is stored. `id`: from `ResponseIDs`.
+    func insert(_ new: NewResponse, id: String = Token.make(), now: Date) throws -> StoreOutcome {
         if let webhookID = new.webhookID, let first = try webhookReceipt(webhookID) {
             return .replay(status: first.status, body: first.body)
         }
@@ -53,7 +58,6 @@ extension Database {
             attributes = JSONValue.object(all.filter { new.carried.contains($0.0) }.map { ($0.0, .string($0.1)) }).serialized()
             try connection.run("UPDATE participants SET answered = 1, updated_at = ? WHERE id = ?", [.text(Database.now(now)), .integer(participantID!)])
         }
-        let id = Token.make()
         let stamp = Database.now(now)
         try connection.run("""
             INSERT INTO responses (id, survey_id, participant_id, submitted, source, attributes, answers) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -61,12 +61,9 @@ public final class ResponseWriter: @unchecked Sendable {
             waiting.removeFirst(batch.count)
             condition.unlock()
             let now = Date()
-            var outcomes: [Result<StoreOutcome, Error>] = []
-            outcomes.reserveCapacity(batch.count)
+            let outcomes: [Result<StoreOutcome, Error>]
             do {
-                try database.connection.transaction {
-                    for job in batch { outcomes.append(.success(try database.insert(job.response, now: now))) }
-                }
+                outcomes = try database.storeGroup(batch.map(\.response), now: now).map { .success($0) }
             } catch {
                 outcomes = batch.map { _ in .failure(error) }
             }

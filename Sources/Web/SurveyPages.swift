@@ -80,7 +80,7 @@ struct SurveyPages {
             return .now(Page(frame: frame, language: language, title: title, body: form.html, status: 422).response())
         }
         let new = NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
-                              answers: checked.json(in: survey).serialized(), source: "form")
+                              answers: checked.json(in: survey).serialized(), source: "form", minGroupSize: survey.minGroupSize)
         let pages = self
         return .store(new, then: { outcome in
             switch outcome {
