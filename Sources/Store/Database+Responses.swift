@@ -56,7 +56,12 @@ extension Database {
             participantID = Int64(row.int("id")!)
             let all = (try? JSONParser.parse(row.text("attributes") ?? "{}"))?.stringMembers ?? []
             attributes = JSONValue.object(all.filter { new.carried.contains($0.0) }.map { ($0.0, .string($0.1)) }).serialized()
-            try connection.run("UPDATE participants SET answered = 1, updated_at = ? WHERE id = ?", [.text(Database.now(now)), .integer(participantID!)])
+            // Anonymous: the flag only, not when (that time could single out their answer).
+            if new.anonymous {
+                try connection.run("UPDATE participants SET answered = 1 WHERE id = ?", [.integer(participantID!)])
+            } else {
+                try connection.run("UPDATE participants SET answered = 1, updated_at = ? WHERE id = ?", [.text(Database.now(now)), .integer(participantID!)])
+            }
         }
         let stamp = Database.now(now)
         try connection.run("""

@@ -22,7 +22,8 @@ struct ResponseIDsTests {
         try db.register(survey)
         _ = try db.importParticipants(people((1...6).map { ("p\($0)@example.de", nil, "Herzberg") }), into: survey)
         let tokens = try db.connection.rows("SELECT token FROM participants ORDER BY id").compactMap { $0.text("token") }
-        let now = Date()
+        let imported = try db.connection.rows("SELECT updated_at FROM participants ORDER BY id").compactMap { $0.text("updated_at") }
+        let now = Date().addingTimeInterval(3600)
 
         let four = ids(try db.storeGroup((1...4).map { answer($0) }, now: now))
         #expect(four.count == 4 && halves(four).count == 4, "\(four)")
@@ -47,5 +48,7 @@ struct ResponseIDsTests {
         #expect(Set(four + six + sixOfEight + four2).isSubset(of: stored))
         #expect(stored.count == 4 + 6 + 6 + 2 + 4)
         #expect(try db.connection.row("SELECT count(*) AS n FROM participants WHERE answered = 1")?.int("n") == 6)
+        // Anonymous: the participants carry the flag, not the time they answered.
+        #expect(try db.connection.rows("SELECT updated_at FROM participants ORDER BY id").compactMap { $0.text("updated_at") } == imported)
     }
 }
