@@ -21,36 +21,44 @@ enum ResponseIDs {
     /// replays or came from people who had answered), so that a shared half would mark too few.
     struct TooFew: Error {}
 
-    /// One id per response: shared halves for the surveys with enough answers in `batch`.
-    static func plan(_ batch: [NewResponse]) -> [String] {
-        var counts: [String: Int] = [:]
-        for response in batch { counts[response.surveyID, default: 0] += 1 }
-        var prefixes: [String: [UInt8]] = [:]
-        for response in batch where prefixes[response.surveyID] == nil && counts[response.surveyID]! >= least(response) {
-            prefixes[response.surveyID] = Token.secureRandomBytes(sharedBytes)
-        }
-        return batch.map { response in
-            guard let prefix = prefixes[response.surveyID] else { return Token.make() }
-            return Token.base64URL(prefix + Token.secureRandomBytes(sharedBytes))
-        }
+    struct Plan {
+        /// One per response of the group.
+        let ids: [String]
+        /// The surveys whose answers share a half, each with the fewest that may be stored so.
+        let shared: [String: Int]
+
+        /// Ids that share nothing.
+        static func unshared(_ count: Int) -> Plan { Plan(ids: (0..<count).map { _ in Token.make() }, shared: [:]) }
     }
 
-    /// Throws `TooFew` unless every survey whose answers share half an id had at least its
-    /// minimum of them stored.
-    static func check(_ batch: [NewResponse], _ outcomes: [StoreOutcome]) throws {
-        var planned: [String: Int] = [:]
+    /// Shared halves for the surveys with enough answers in `batch`.
+    static func plan(_ batch: [NewResponse]) -> Plan {
+        var counts: [String: Int] = [:]
+        var least: [String: Int] = [:]
+        for response in batch {
+            counts[response.surveyID, default: 0] += 1
+            least[response.surveyID] = max(least[response.surveyID] ?? fewest, response.minGroupSize)
+        }
+        let shared = least.filter { counts[$0.key]! >= $0.value }
+        let prefixes = shared.mapValues { _ in Token.secureRandomBytes(sharedBytes) }
+        let ids = batch.map { response in
+            prefixes[response.surveyID].map { Token.base64URL($0 + Token.secureRandomBytes(sharedBytes)) } ?? Token.make()
+        }
+        return Plan(ids: ids, shared: shared)
+    }
+
+    /// Throws `TooFew` unless every survey whose answers share a half had at least its minimum
+    /// of them stored (or none).
+    static func check(_ plan: Plan, _ batch: [NewResponse], _ outcomes: [StoreOutcome]) throws {
         var stored: [String: Int] = [:]
         for (response, outcome) in zip(batch, outcomes) {
-            planned[response.surveyID, default: 0] += 1
             if case .stored = outcome { stored[response.surveyID, default: 0] += 1 }
         }
-        for response in batch where planned[response.surveyID]! >= least(response) {
-            let count = stored[response.surveyID] ?? 0
-            if count > 0 && count < least(response) { throw TooFew() }
+        for (surveyID, least) in plan.shared {
+            let count = stored[surveyID] ?? 0
+            if count > 0 && count < least { throw TooFew() }
         }
     }
-
-    private static func least(_ response: NewResponse) -> Int { max(response.minGroupSize, fewest) }
 }
 
 extension Database {
@@ -59,19 +67,19 @@ extension Database {
     /// is rolled back and the group stored again with fully random ids.
     /// - Throws: `SQLiteError`; then nothing of the group is stored.
     func storeGroup(_ responses: [NewResponse], now: Date) throws -> [StoreOutcome] {
-        func store(_ ids: [String], checked: Bool) throws -> [StoreOutcome] {
+        func store(_ plan: ResponseIDs.Plan) throws -> [StoreOutcome] {
             try connection.transaction {
                 var outcomes: [StoreOutcome] = []
                 outcomes.reserveCapacity(responses.count)
-                for (response, id) in zip(responses, ids) { outcomes.append(try insert(response, id: id, now: now)) }
-                if checked { try ResponseIDs.check(responses, outcomes) }
+                for (response, id) in zip(responses, plan.ids) { outcomes.append(try insert(response, id: id, now: now)) }
+                try ResponseIDs.check(plan, responses, outcomes)
                 return outcomes
             }
         }
         do {
-            return try store(ResponseIDs.plan(responses), checked: true)
+            return try store(ResponseIDs.plan(responses))
         } catch is ResponseIDs.TooFew {
-            return try store(responses.map { _ in Token.make() }, checked: false)
+            return try store(.unshared(responses.count))
         }
     }
 }
