@@ -11,34 +11,40 @@ enum MIME {
     }
 
     /// A display name: a quoted string when ASCII, else encoded words.
-    static func phrase(_ text: String) -> String {
+    static func phrase(_ text: String, into out: inout [UInt8]) {
         let line = singleLine(text)
-        if isPlainASCII(line) {
-            guard line.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C }) else { return "\"" + line + "\"" }
-            return "\"" + line.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        guard isPlainASCII(line) else { return encodedWords(line, into: &out) }
+        out.append(0x22)
+        for byte in line.utf8 {
+            if byte == 0x22 || byte == 0x5C { out.append(0x5C) }
+            out.append(byte)
         }
-        return encodedWords(line).joined(separator: " ")
+        out.append(0x22)
     }
 
     /// An unstructured header value (Subject): ASCII as is, otherwise encoded words.
     static func unstructured(_ text: String) -> String {
         let line = singleLine(text)
-        return isPlainASCII(line) ? line : encodedWords(line).joined(separator: " ")
+        guard !isPlainASCII(line) else { return line }
+        var out: [UInt8] = []
+        encodedWords(line, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// RFC 2047 `=?UTF-8?B?…?=` words of at most 64 characters, never splitting a character.
-    static func encodedWords(_ text: String) -> [String] {
+    /// RFC 2047 `=?UTF-8?B?…?=` words of at most 64 characters, never splitting a character,
+    /// separated by spaces.
+    static func encodedWords(_ text: String, into out: inout [UInt8]) {
         let bytes = Array(text.utf8)
-        var words: [String] = []
         var start = 0
-        while start < bytes.count || words.isEmpty {
+        repeat {
             var end = min(start + 39, bytes.count)   // 52 base64 characters: a word fits after "Subject: " in 78
             while end < bytes.count && end > start && bytes[end] & 0xC0 == 0x80 { end -= 1 }   // not inside a character
-            words.append("=?UTF-8?B?" + base64(Array(bytes[start..<end])) + "?=")
+            if start > 0 { out.append(0x20) }
+            out.append(contentsOf: "=?UTF-8?B?".utf8)
+            base64(bytes[start..<end], into: &out)
+            out.append(contentsOf: "?=".utf8)
             start = end
-            if bytes.isEmpty { break }
-        }
-        return words
+        } while start < bytes.count
     }
 
     /// Folds a header line at spaces so that lines stay under 78 characters where possible
@@ -50,17 +56,21 @@ enum MIME {
     }
 
     static func header(_ name: String, _ value: String, into out: inout [UInt8]) {
+        header(name, bytes: Array(value.utf8), into: &out)
+    }
+
+    static func header(_ name: String, bytes value: [UInt8], into out: inout [UInt8]) {
         let nameLength = name.utf8.count
         out.append(contentsOf: name.utf8)
         out += [0x3A, 0x20]
-        if nameLength + 2 + value.utf8.count <= 78 {
-            out.append(contentsOf: value.utf8)
+        if nameLength + 2 + value.count <= 78 {
+            out += value
             out += [13, 10]
             return
         }
         var lineLength = nameLength + 2
         var first = true
-        for word in Array(value.utf8).split(separator: 0x20, omittingEmptySubsequences: false) {
+        for word in value.split(separator: 0x20, omittingEmptySubsequences: false) {
             if !first {
                 if lineLength + 1 + word.count > 78 && lineLength > nameLength + 2 {
                     out += [13, 10, 0x20]
@@ -79,19 +89,17 @@ enum MIME {
 
     static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func base64(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            let b0 = bytes[i], b1 = i + 1 < bytes.count ? bytes[i + 1] : 0, b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
+    static func base64(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b0 = bytes[i], b1 = i + 1 < bytes.endIndex ? bytes[i + 1] : 0, b2 = i + 2 < bytes.endIndex ? bytes[i + 2] : 0
             let n = UInt32(b0) << 16 | UInt32(b1) << 8 | UInt32(b2)
             out.append(base64Alphabet[Int(n >> 18)])
             out.append(base64Alphabet[Int(n >> 12 & 63)])
-            out.append(i + 1 < bytes.count ? base64Alphabet[Int(n >> 6 & 63)] : 0x3D)
-            out.append(i + 2 < bytes.count ? base64Alphabet[Int(n & 63)] : 0x3D)
+            out.append(i + 1 < bytes.endIndex ? base64Alphabet[Int(n >> 6 & 63)] : 0x3D)
+            out.append(i + 2 < bytes.endIndex ? base64Alphabet[Int(n & 63)] : 0x3D)
             i += 3
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     static let hex = Array("0123456789ABCDEF".utf8)

@@ -30,7 +30,16 @@ public struct MailAddress: Sendable, Equatable {
 
     /// The header form: the name as a quoted string, or as RFC 2047 encoded words when it is not ASCII.
     var headerValue: String {
-        guard let name, !name.isEmpty else { return address }
-        return MIME.phrase(name) + " <" + address + ">"
+        var out: [UInt8] = []
+        appendHeaderValue(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func appendHeaderValue(to out: inout [UInt8]) {
+        guard let name, !name.isEmpty else { return out.append(contentsOf: address.utf8) }
+        MIME.phrase(name, into: &out)
+        out.append(contentsOf: " <".utf8)
+        out.append(contentsOf: address.utf8)
+        out.append(0x3E)
     }
 }

@@ -18,8 +18,8 @@ public final class MailRenderer: @unchecked Sendable {
     /// with the survey's title and closing date filled in, the participant's values left open.
     private struct Prepared {
         let subject: CompiledTemplate
-        let text: CompiledTemplate
-        let html: CompiledTemplate?
+        let text: QuotedPrintableTemplate
+        let html: QuotedPrintableTemplate?
         /// The survey's attributes, in slot order after `personalNames`; empty when no template
         /// uses one (then the participant's attributes are not read).
         let attributes: [String]
@@ -55,8 +55,8 @@ public final class MailRenderer: @unchecked Sendable {
         let subject = template.subject.compiled(known: known, slots: slots, escapeHTML: false)
         // A subject that names only the survey is the same for every participant: encode it once.
         let fixedSubject = template.subject.names.allSatisfy { known[$0.0] != nil }
-        return Prepared(subject: subject, text: template.text.compiled(known: known, slots: slots, escapeHTML: false),
-                        html: template.html?.compiled(known: known, slots: slots, escapeHTML: true), attributes: attributes,
+        return Prepared(subject: subject, text: template.text.compiled(known: known, slots: slots, escapeHTML: false).quotedPrintable(),
+                        html: template.html?.compiled(known: known, slots: slots, escapeHTML: true).quotedPrintable(), attributes: attributes,
                         subjectLine: fixedSubject ? MIME.header("Subject", MIME.unstructured(Self.string(subject, []))) : nil)
     }
 
@@ -86,7 +86,7 @@ public final class MailRenderer: @unchecked Sendable {
             let members = (try? JSONParser.parse(mail.attributes))?.stringMembers ?? []
             for key in shared.attributes { values.append(members.first { $0.0 == key }?.1 ?? "") }
         }
-        var text: [UInt8] = [], html: [UInt8]?
+        var text: [UInt8] = [], html: [UInt8]?   // in quoted-printable
         shared.text.render(values, into: &text)
         if let template = shared.html {
             html = []
@@ -95,12 +95,13 @@ public final class MailRenderer: @unchecked Sendable {
         var parts = MessageParts(
             from: from, to: MailAddress(name: mail.name, address: mail.email),
             subject: shared.subjectLine == nil ? Self.string(shared.subject, values) : "",
-            text: text, html: html,
+            text: [], html: nil,
             messageID: mail.messageID + "@" + domain, date: now,
             unsubscribeURL: unsubscribe, autoSubmitted: mail.kind == "reminder",
             envelopeFrom: bounce.address(mail.envelopeID))
         parts.fromLine = fromLine
         parts.subjectLine = shared.subjectLine
+        parts.encodedBodies = (text, html)
         return parts.build()
     }
 }

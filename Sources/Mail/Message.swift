@@ -29,6 +29,9 @@ public struct MessageParts: Sendable {
     /// them: they are the same for every message of a run, and encoding them is not free.
     public var fromLine: String?
     public var subjectLine: String?
+    /// The bodies already in quoted-printable, when the caller has them (then `text` and `html`
+    /// are not read): a template's fixed lines are encoded once, not for every message.
+    public var encodedBodies: (text: [UInt8], html: [UInt8]?)?
 
     public init(from: MailAddress, to: MailAddress, subject: String, text: [UInt8], html: [UInt8]?, messageID: String, date: Date,
                 unsubscribeURL: String?, autoSubmitted: Bool, envelopeFrom: String) {
@@ -49,12 +52,14 @@ public struct MessageParts: Sendable {
     /// value is put on one line first.
     public func build() -> Message {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(1024 + text.count * 5 / 4 + (html?.count ?? 0) * 5 / 4)
+        bytes.reserveCapacity(1024 + (encodedBodies.map { $0.text.count + ($0.html?.count ?? 0) } ?? (text.count + (html?.count ?? 0)) * 5 / 4))
         bytes.append(contentsOf: "Date: ".utf8)
         Self.appendRFC5322Date(date, to: &bytes)
         bytes.append(contentsOf: "\r\n".utf8)
         if let fromLine { bytes.append(contentsOf: fromLine.utf8) } else { MIME.header("From", from.headerValue, into: &bytes) }
-        MIME.header("To", to.headerValue, into: &bytes)
+        var recipient: [UInt8] = []
+        to.appendHeaderValue(to: &recipient)
+        MIME.header("To", bytes: recipient, into: &bytes)
         if let subjectLine { bytes.append(contentsOf: subjectLine.utf8) } else { MIME.header("Subject", MIME.unstructured(subject), into: &bytes) }
         MIME.header("Message-ID", "<" + messageID + ">", into: &bytes)
         bytes.append(contentsOf: "MIME-Version: 1.0\r\n".utf8)
@@ -63,21 +68,38 @@ public struct MessageParts: Sendable {
             bytes.append(contentsOf: "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n".utf8)
         }
         if autoSubmitted { bytes.append(contentsOf: "Auto-Submitted: auto-generated\r\n".utf8) }
-        let textPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        let textPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8
+        let (text, html) = encodedBodies ?? (Self.encoded(self.text), self.html.map(Self.encoded))
         if let html {
-            let boundary = "=_m_" + messageID.prefix(while: { $0 != "@" }).prefix(20)
-            bytes.append(contentsOf: "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n".utf8)
-            bytes.append(contentsOf: "This is a multi-part message in MIME format.\r\n--\(boundary)\r\n\(textPart)".utf8)
-            MIME.quotedPrintable(text, into: &bytes)
-            bytes.append(contentsOf: "\r\n--\(boundary)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
-            MIME.quotedPrintable(html, into: &bytes)
-            bytes.append(contentsOf: "\r\n--\(boundary)--\r\n".utf8)
+            // "=_" never appears in quoted-printable (RFC 2045 section 6.7), so no body can hold the boundary.
+            var boundary = Array("=_m_".utf8)
+            boundary.append(contentsOf: messageID.utf8.prefix { $0 != 0x40 }.prefix(20))
+            bytes.append(contentsOf: "Content-Type: multipart/alternative; boundary=\"".utf8)
+            bytes += boundary
+            bytes.append(contentsOf: "\"\r\n\r\nThis is a multi-part message in MIME format.\r\n--".utf8)
+            bytes += boundary
+            bytes += [13, 10]
+            bytes.append(contentsOf: textPart)
+            bytes += text
+            bytes.append(contentsOf: "\r\n--".utf8)
+            bytes += boundary
+            bytes.append(contentsOf: "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+            bytes += html
+            bytes.append(contentsOf: "\r\n--".utf8)
+            bytes += boundary
+            bytes.append(contentsOf: "--\r\n".utf8)
         } else {
-            bytes.append(contentsOf: textPart.utf8)
-            MIME.quotedPrintable(text, into: &bytes)
+            bytes.append(contentsOf: textPart)
+            bytes += text
             bytes += [13, 10]
         }
         return Message(envelopeFrom: envelopeFrom, recipient: to.address, messageID: messageID, bytes: bytes)
+    }
+
+    private static func encoded(_ body: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        MIME.quotedPrintable(body, into: &out)
+        return out
     }
 
     private static let days = Array("SunMonTueWedThuFriSat".utf8)

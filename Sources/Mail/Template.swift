@@ -122,6 +122,94 @@ public struct CompiledTemplate: Sendable {
     }
 }
 
+extension CompiledTemplate {
+    /// The template for a quoted-printable body: the complete lines of its fixed text are
+    /// encoded here, once; a rendering encodes only the lines that hold a value.
+    public func quotedPrintable() -> QuotedPrintableTemplate {
+        var steps: [QuotedPrintableTemplate.Step] = []
+        var fixed: [UInt8] = []
+        func keep(_ bytes: some Collection<UInt8>) -> Range<Int> {
+            fixed.append(contentsOf: bytes)
+            return (fixed.count - bytes.count)..<fixed.count
+        }
+        func convert(_ pieces: [Piece]) {
+            for piece in pieces {
+                switch piece {
+                case .bytes(let bytes):
+                    guard let first = bytes.firstIndex(of: 0x0A), let last = bytes.lastIndex(of: 0x0A) else {
+                        steps.append(.text(head: keep(bytes), lines: nil, tail: 0..<0))
+                        continue
+                    }
+                    var lines: [UInt8] = []
+                    MIME.quotedPrintable(Array(bytes[(first + 1)..<(last + 1)]), into: &lines)
+                    steps.append(.text(head: keep(bytes[...first]), lines: keep(lines), tail: keep(bytes[(last + 1)...])))
+                case .slot(let i):
+                    steps.append(.slot(i))
+                case .section(let i, let inverted, let inner):
+                    let at = steps.count
+                    steps.append(.section(i, inverted: inverted, end: 0))
+                    convert(inner)
+                    steps[at] = .section(i, inverted: inverted, end: steps.count)
+                }
+            }
+        }
+        convert(pieces)
+        return QuotedPrintableTemplate(steps: steps, fixed: fixed, escapeHTML: escapeHTML)
+    }
+}
+
+/// A compiled template whose rendering comes out in quoted-printable, the same bytes as
+/// encoding `CompiledTemplate.render`'s output: encoding starts afresh at every line end,
+/// so a complete line of fixed text is encoded the same wherever it appears. The steps run
+/// in order and hold ranges of `fixed`, so that rendering touches no reference counts.
+public struct QuotedPrintableTemplate: Sendable {
+    enum Step: Sendable {
+        /// Fixed text. Without a line end all of it is `head`, and `lines` is nil. Otherwise
+        /// `head` runs through the first line end, `lines` are the complete lines after it,
+        /// already encoded, and `tail` begins the next line.
+        case text(head: Range<Int>, lines: Range<Int>?, tail: Range<Int>)
+        case slot(Int)
+        /// The steps up to `end` are shown when the slot's value is not empty (inverted: when it is).
+        case section(Int, inverted: Bool, end: Int)
+    }
+
+    let steps: [Step]
+    let fixed: [UInt8]
+    let escapeHTML: Bool
+
+    /// Appends the body with `values[i]` in slot `i`, encoded.
+    public func render(_ values: [String], into out: inout [UInt8]) {
+        var line: [UInt8] = []   // the text since the last line end, not yet encoded
+        line.reserveCapacity(512)
+        steps.withUnsafeBufferPointer { steps in
+            fixed.withUnsafeBufferPointer { fixed in
+                var i = 0
+                while i < steps.count {
+                    switch steps[i] {
+                    case .text(let head, let lines, let tail):
+                        line.append(contentsOf: UnsafeBufferPointer(rebasing: fixed[head]))
+                        if let lines {
+                            MIME.quotedPrintable(line, into: &out)
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: fixed[lines]))
+                            line.removeAll(keepingCapacity: true)
+                            line.append(contentsOf: UnsafeBufferPointer(rebasing: fixed[tail]))
+                        }
+                    case .slot(let slot):
+                        if escapeHTML { HTML.escape(values[slot], into: &line) } else { line.append(contentsOf: values[slot].utf8) }
+                    case .section(let slot, let inverted, let end):
+                        if values[slot].isEmpty != inverted {
+                            i = end
+                            continue
+                        }
+                    }
+                    i += 1
+                }
+            }
+        }
+        MIME.quotedPrintable(line, into: &out)
+    }
+}
+
 /// A problem in a template file: `file:line:column: error: message`.
 public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String

@@ -33,6 +33,29 @@ struct TemplateTests {
                 "compiled and uncompiled agree")
     }
 
+    @Test("the quoted-printable form renders exactly the encoding of the plain rendering", arguments: [
+        "Hallo {{name}},\n\nhier ist dein Link:\n{{link}}\n\nDanke!\n",
+        "{{name}} \nZeile mit Leerzeichen am Ende \n\tTab\t\nEnde ohne Zeilenende {{link}}",
+        String(repeating: "Lange Zeile mit Umlauten äöü und {{name}} in der Mitte ", count: 4) + "\n" + String(repeating: "ß", count: 80) + "\n",
+        "a\r\n{{#name}}Hallo {{name}},\r\nschön\r\n{{/name}}{{^name}}Hallo zusammen,\r\n{{/name}}= {{link}} =\r\n",
+        "{{#link}}\n{{/link}}{{name}}\n\n\n{{link}}",
+    ])
+    func quotedPrintable(_ source: String) throws {
+        let template = try Template(source, path: "t.txt")
+        let values = [["Jörg Müller ", "https://x/t/a?b=1&c=2"], ["", "l"], ["Anna\nZwei Zeilen <b>", String(repeating: "x", count: 90)]]
+        for escapeHTML in [false, true] {
+            let compiled = template.compiled(known: [:], slots: ["name", "link"], escapeHTML: escapeHTML)
+            let encoded = compiled.quotedPrintable()
+            for value in values {
+                var plain: [UInt8] = [], expected: [UInt8] = [], actual: [UInt8] = []
+                compiled.render(value, into: &plain)
+                MIME.quotedPrintable(plain, into: &expected)
+                encoded.render(value, into: &actual)
+                #expect(String(decoding: actual, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(value), escapeHTML \(escapeHTML)")
+            }
+        }
+    }
+
     @Test("syntax errors name file, line and column", arguments: [
         ("Hallo {{name", "t.txt:1:7: error: '{{' is not closed with '}}'"),
         ("a\n{{#name}}x", "t.txt:2:1: error: section {{#name}} is never closed; add {{/name}}"),
