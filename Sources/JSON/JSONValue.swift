@@ -38,40 +38,46 @@ public indirect enum JSONValue: Sendable, Equatable {
 extension JSONValue {
     /// The serialized text: compact, or indented by two spaces.
     public func serialized(pretty: Bool = false) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(to: &out, pretty: pretty, depth: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, pretty: Bool, depth: Int) {
+    /// Written as UTF-8 bytes, and made a String once: appending to a String costs more per piece.
+    private func write(to out: inout [UInt8], pretty: Bool, depth: Int) {
+        func indent(_ depth: Int) {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(0x20, count: 2 * depth))
+        }
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += Self.format(d)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: Self.format(d).utf8)
         case .string(let s): Self.writeString(s, to: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { return out.append(contentsOf: "[]".utf8) }
+            out.append(0x5B)
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: depth + 1) }
+                if i > 0 { out.append(0x2C) }
+                if pretty { indent(depth + 1) }
                 item.write(to: &out, pretty: pretty, depth: depth + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: depth) }
-            out += "]"
+            if pretty { indent(depth) }
+            out.append(0x5D)
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{"
+            if members.isEmpty { return out.append(contentsOf: "{}".utf8) }
+            out.append(0x7B)
             for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: depth + 1) }
+                if i > 0 { out.append(0x2C) }
+                if pretty { indent(depth + 1) }
                 Self.writeString(key, to: &out)
-                out += pretty ? ": " : ":"
+                out.append(contentsOf: (pretty ? ": " : ":").utf8)
                 value.write(to: &out, pretty: pretty, depth: depth + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: depth) }
-            out += "}"
+            if pretty { indent(depth) }
+            out.append(0x7D)
         }
     }
 
@@ -84,14 +90,14 @@ extension JSONValue {
 
     /// Escapes a string: quotes, backslashes, control characters, and U+2028/U+2029 for safe
     /// embedding. Runs that need no escape are appended whole.
-    public static func writeString(_ s: String, to out: inout String) {
-        out += "\""
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
         var s = s
         s.withUTF8 { bytes in
             var runStart = 0
             var i = 0
             func flush(_ end: Int) {
-                if end > runStart { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self) }
+                if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
             }
             while i < bytes.count {
                 let b = bytes[i]
@@ -107,7 +113,7 @@ extension JSONValue {
                     escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
                     flush(i)
-                    out += bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    out.append(contentsOf: (bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
                     i += 3
                     runStart = i
                     continue
@@ -115,13 +121,13 @@ extension JSONValue {
                 }
                 if let escape {
                     flush(i)
-                    out += escape
+                    out.append(contentsOf: escape.utf8)
                     runStart = i + 1
                 }
                 i += 1
             }
             flush(bytes.count)
         }
-        out += "\""
+        out.append(0x22)
     }
 }

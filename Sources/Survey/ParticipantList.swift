@@ -153,6 +153,8 @@ public enum EmailAddress {
 extension String {
     /// Without leading and trailing spaces and tabs.
     public func trimmingSpaces() -> String {
+        // Most values have nothing to trim: then no Character is formed at all.
+        guard let first = utf8.first, let last = utf8.last, first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return self }
         var s = Substring(self)
         while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
         while let c = s.last, c == " " || c == "\t" { s.removeLast() }

@@ -23,9 +23,11 @@ extension Survey {
     /// `id.1`, `id.2`… for rankings). Messages are in `language` (German or English).
     public func checkForm(_ fields: [(String, String)], language: String) -> CheckedAnswers {
         var values: [String: [String]] = [:]
+        values.reserveCapacity(fields.count)
         for (name, value) in fields { values[name, default: []].append(value) }
         let en = language != "de"
         var result = CheckedAnswers()
+        result.answers.reserveCapacity(questions.count)
         for q in questions {
             if let condition = q.showIf, !condition.evaluate(result.answers) {
                 result.hidden.insert(q.id)
@@ -52,7 +54,7 @@ extension Survey {
             switch q.kind {
             case .single(_, let other):
                 if let code = single(q.id) {
-                    if q.codes.contains(code) { answer = .choice(code) } else { fail("Bitte eine der Antworten wählen.", "Please choose one of the answers.") }
+                    if q.choices.contains(where: { $0.code == code }) { answer = .choice(code) } else { fail("Bitte eine der Antworten wählen.", "Please choose one of the answers.") }
                     if other, code == "other" {
                         guard let text = single(q.id + ".other") else { fail("Bitte „Sonstiges“ beschreiben.", "Please describe “Other”."); break }
                         result.otherTexts[q.id] = String(text.prefix(2000))
@@ -63,7 +65,7 @@ extension Survey {
                 if !chosen.isEmpty {
                     var unique: [String] = []
                     for code in chosen where !unique.contains(code) { unique.append(code) }
-                    if !unique.allSatisfy(q.codes.contains) {
+                    if !unique.allSatisfy({ code in q.choices.contains { $0.code == code } }) {
                         fail("Bitte nur aus den Antworten wählen.", "Please choose only from the answers.")
                     } else if let maxChoices, unique.count > maxChoices {
                         fail("Bitte höchstens \(maxChoices) wählen.", "Please choose at most \(maxChoices).")
@@ -94,7 +96,7 @@ extension Survey {
                 }
             case .number(let low, let high, let decimals):
                 if let text = single(q.id) {
-                    let normalized = text.contains(",") ? String(text.map { $0 == "," ? "." : $0 }) : text
+                    let normalized = text.utf8.contains(0x2C) ? String(text.map { $0 == "," ? "." : $0 }) : text
                     let fraction = normalized.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count ?? 0
                     let digitsOnly = normalized.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }
                     if !digitsOnly || Double(normalized) == nil || !(Double(normalized)!.isFinite) {

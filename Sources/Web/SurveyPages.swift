@@ -81,13 +81,15 @@ struct SurveyPages {
         }
         let new = NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
                               answers: checked.json(in: survey).serialized(), source: "form", minGroupSize: survey.minGroupSize)
+        // Made here, on the request's thread: the writer thread, which every answer waits for,
+        // only picks the response (and the closure holds no copy of the survey).
+        let thanks = Response(status: 303, headers: Page.securityHeaders + [("Location", "/thanks/\(survey.id)?lang=\(language)")],
+                              body: Array("see /thanks/\(survey.id)\n".utf8))
         let pages = self
         return .store(new, then: { outcome in
             switch outcome {
             case .stored, .replay:   // forms carry no webhook-id, so no replay reaches here
-                var response = Response(status: 303, headers: Page.securityHeaders + [("Location", "/thanks/\(survey.id)?lang=\(language)")])
-                response.body = Array("see /thanks/\(survey.id)\n".utf8)
-                return response
+                return thanks
             case .alreadyAnswered:
                 return pages.message(409, language, UIText.html("done.title", language), UIText.html("done.text", language))
             case .unknownToken:
