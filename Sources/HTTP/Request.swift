@@ -65,6 +65,8 @@ public enum FormData {
 
     /// Percent-decodes; `+` becomes a space.
     public static func unescape(_ bytes: ArraySlice<UInt8>, plusIsSpace: Bool = true) -> String {
+        // Most names and values hold nothing to decode: then the String is made from the bytes directly.
+        guard bytes.contains(where: { $0 == 0x25 || ($0 == 0x2B && plusIsSpace) }) else { return String(decoding: bytes, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = bytes.startIndex

@@ -23,11 +23,9 @@ extension Survey {
     /// `id.1`, `id.2`… for rankings). Messages are in `language` (German or English).
     public func checkForm(_ fields: [(String, String)], language: String) -> CheckedAnswers {
         var values: [String: [String]] = [:]
-        values.reserveCapacity(fields.count)
         for (name, value) in fields { values[name, default: []].append(value) }
         let en = language != "de"
         var result = CheckedAnswers()
-        result.answers.reserveCapacity(questions.count)
         for q in questions {
             if let condition = q.showIf, !condition.evaluate(result.answers) {
                 result.hidden.insert(q.id)
@@ -97,8 +95,9 @@ extension Survey {
             case .number(let low, let high, let decimals):
                 if let text = single(q.id) {
                     let normalized = text.utf8.contains(0x2C) ? String(text.map { $0 == "," ? "." : $0 }) : text
-                    let fraction = normalized.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count ?? 0
-                    let digitsOnly = normalized.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }
+                    // Bytes, not Characters: only ASCII digits, '.' and '-' pass, so they count the same.
+                    let digitsOnly = normalized.utf8.allSatisfy { (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D }
+                    let fraction = normalized.utf8.split(separator: 0x2E, omittingEmptySubsequences: false).dropFirst().first?.count ?? 0
                     if !digitsOnly || Double(normalized) == nil || !(Double(normalized)!.isFinite) {
                         fail("Bitte eine Zahl eingeben, zum Beispiel 3\(decimals > 0 ? " oder 2,5" : "").", "Please enter a number, for example 3\(decimals > 0 ? " or 2.5" : "").")
                     } else if fraction > decimals {
