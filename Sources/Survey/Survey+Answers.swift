@@ -22,10 +22,11 @@ extension Survey {
     /// Checks the fields of a submitted form (`id`, repeated `id` for multi, `id.row`, `id.other`,
     /// `id.1`, `id.2`… for rankings). Messages are in `language` (German or English).
     public func checkForm(_ fields: [(String, String)], language: String) -> CheckedAnswers {
-        var values: [String: [String]] = [:]
+        var values = [String: [String]](minimumCapacity: fields.count)
         for (name, value) in fields { values[name, default: []].append(value) }
         let en = language != "de"
         var result = CheckedAnswers()
+        result.answers = Dictionary(minimumCapacity: questions.count)
         for q in questions {
             if let condition = q.showIf, !condition.evaluate(result.answers) {
                 result.hidden.insert(q.id)
@@ -114,10 +115,12 @@ extension Survey {
             case .text(let multiline, let maxLength):
                 if var text = values[q.id]?.last?.trimmingSpaces(), !text.isEmpty {
                     // "\r\n" is one Character in Swift: a line break becomes "\n" (or a space on one line).
-                    if text.contains(where: \.isNewline) {
+                    // Only Characters holding "\n" change, so without that byte nothing is to be done.
+                    if text.utf8.contains(0x0A) {
                         text = String(text.map { $0 == "\r\n" || $0 == "\n" ? (multiline ? "\n" : " ") : $0 })
                     }
-                    if text.count > maxLength { fail("Bitte höchstens \(maxLength) Zeichen (jetzt \(text.count)).", "Please use at most \(maxLength) characters (now \(text.count)).") }
+                    // Never more Characters than bytes: most texts are not counted.
+                    if text.utf8.count > maxLength && text.count > maxLength { fail("Bitte höchstens \(maxLength) Zeichen (jetzt \(text.count)).", "Please use at most \(maxLength) characters (now \(text.count)).") }
                     else { answer = .text(text) }
                 }
             case .ranking(let options, let maxRanked):

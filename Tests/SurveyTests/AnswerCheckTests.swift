@@ -39,10 +39,20 @@ struct AnswerCheckTests {
         ("vorschlaege.2", "skatepark", "vorschlaege", "Jeder Vorschlag darf nur einmal vorkommen."),
         ("engagiert", "vielleicht", "engagiert", "Bitte Ja oder Nein wählen."),
         ("wunsch", String(repeating: "x", count: 2001), "wunsch", "Bitte höchstens 2000 Zeichen (jetzt 2001)."),
+        ("wunsch", String(repeating: "ä", count: 2001), "wunsch", "Bitte höchstens 2000 Zeichen (jetzt 2001)."),
+        ("stunden", "٣", "stunden", "Bitte eine Zahl eingeben, zum Beispiel 3."),
     ] as [(String, String?, String, String)])
     func rules(_ field: String, _ value: String?, _ question: String, _ message: String) {
         let checked = youth.checkForm(replacing(field, value), language: "de")
         #expect(checked.errors == [AnswerError(question: question, message: message)])
+    }
+
+    @Test("text is measured in characters, not bytes; only line breaks are changed")
+    func textLength() {
+        let umlauts = String(repeating: "ä", count: 2000)   // 4,000 bytes
+        #expect(youth.checkForm(replacing("wunsch", umlauts), language: "de").answers["wunsch"] == .text(umlauts))
+        #expect(youth.checkForm(replacing("wunsch", "a\rb\u{2028}c"), language: "de").answers["wunsch"] == .text("a\rb\u{2028}c"))
+        #expect(youth.checkForm(replacing("wunsch", "a\nb\r\nc"), language: "de").answers["wunsch"] == .text("a\nb\nc"))
     }
 
     @Test("more than max_choices is refused; a repeated code counts once")
