@@ -67,7 +67,7 @@ struct ResponseWebhook {
                                     errors: checked.errors.map { ($0.question, $0.message) }).response)
             }
             let new = NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
-                                  answers: checked.json(in: survey).serialized(), source: "webhook", webhookID: id,
+                                  answers: checked.json(in: survey), source: "webhook", webhookID: id,
                                   minGroupSize: survey.minGroupSize)
             return .store(new, then: { outcome in
                 switch outcome {

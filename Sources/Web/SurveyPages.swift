@@ -80,7 +80,7 @@ struct SurveyPages {
             return .now(Page(frame: frame, language: language, title: title, body: form.html, status: 422).response())
         }
         let new = NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
-                              answers: checked.json(in: survey).serialized(), source: "form", minGroupSize: survey.minGroupSize)
+                              answers: checked.json(in: survey), source: "form", minGroupSize: survey.minGroupSize)
         // Made here, on the request's thread: the writer thread, which every answer waits for,
         // only picks the response (and the closure holds no copy of the survey).
         let thanks = Response(status: 303, headers: Page.securityHeaders + [("Location", "/thanks/\(survey.id)?lang=\(language)")],

@@ -30,7 +30,7 @@ func database(_ survey: Survey, _ responses: [StoredResponse]) throws -> Databas
     try database.register(survey)
     try database.connection.transaction {
         for (i, r) in responses.enumerated() {
-            let answers = CheckedAnswers(answers: r.answers, otherTexts: r.other).json(in: survey).serialized()
+            let answers = CheckedAnswers(answers: r.answers, otherTexts: r.other).json(in: survey)
             let attributes = JSONValue.object(r.attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).serialized()
             try database.connection.run("INSERT INTO responses (id, survey_id, submitted, source, attributes, answers) VALUES (?, ?, '2027-03-01', 'form', ?, ?)",
                                         [.text(String(format: "r%05d", i)), .text(survey.id), .text(attributes), .text(answers)])
