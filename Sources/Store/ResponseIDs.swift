@@ -24,39 +24,57 @@ enum ResponseIDs {
     struct Plan {
         /// One per response of the group.
         let ids: [String]
-        /// The surveys whose answers share a half, each with the fewest that may be stored so.
-        let shared: [String: Int]
+        /// The surveys of the group, each with the fewest answers that must be stored when its
+        /// answers share a half (nil: they share nothing).
+        let surveys: [(id: String, least: Int?)]
+        /// For each response, its survey's index in `surveys`.
+        let survey: [Int]
 
         /// Ids that share nothing.
-        static func unshared(_ count: Int) -> Plan { Plan(ids: (0..<count).map { _ in Token.make() }, shared: [:]) }
+        static func unshared(_ count: Int) -> Plan { Plan(ids: (0..<count).map { _ in Token.make() }, surveys: [], survey: []) }
     }
 
-    /// Shared halves for the surveys with enough answers in `batch`.
+    /// Shared halves for the surveys with enough answers in `batch`. A group holds answers to
+    /// one survey or a few, so they are told apart by a short search, not by hashing their ids,
+    /// and the random bytes of all ids come from one call.
     static func plan(_ batch: [NewResponse]) -> Plan {
-        var counts: [String: Int] = [:]
-        var least: [String: Int] = [:]
+        var surveys: [(id: String, count: Int, least: Int)] = []
+        var survey: [Int] = []
+        survey.reserveCapacity(batch.count)
         for response in batch {
-            counts[response.surveyID, default: 0] += 1
-            least[response.surveyID] = max(least[response.surveyID] ?? fewest, response.minGroupSize)
+            if let i = surveys.firstIndex(where: { $0.id == response.surveyID }) {
+                surveys[i].count += 1
+                surveys[i].least = max(surveys[i].least, response.minGroupSize)
+                survey.append(i)
+            } else {
+                surveys.append((response.surveyID, 1, max(fewest, response.minGroupSize)))
+                survey.append(surveys.count - 1)
+            }
         }
-        let shared = least.filter { counts[$0.key]! >= $0.value }
-        let prefixes = shared.mapValues { _ in Token.secureRandomBytes(sharedBytes) }
-        let ids = batch.map { response in
-            prefixes[response.surveyID].map { Token.base64URL($0 + Token.secureRandomBytes(sharedBytes)) } ?? Token.make()
+        let idBytes = 2 * sharedBytes
+        let random = Token.secureRandomBytes(batch.count * idBytes + surveys.count * sharedBytes)
+        let prefixes = surveys.indices.map { i -> ArraySlice<UInt8>? in
+            guard surveys[i].count >= surveys[i].least else { return nil }
+            let start = batch.count * idBytes + i * sharedBytes
+            return random[start..<start + sharedBytes]
         }
-        return Plan(ids: ids, shared: shared)
+        let ids = batch.indices.map { n -> String in
+            let own = random[(n * idBytes)..<((n + 1) * idBytes)]
+            guard let prefix = prefixes[survey[n]] else { return Token.base64URL(Array(own)) }
+            return Token.base64URL(Array(prefix) + own.prefix(sharedBytes))
+        }
+        return Plan(ids: ids, surveys: surveys.indices.map { (surveys[$0].id, prefixes[$0] == nil ? nil : surveys[$0].least) }, survey: survey)
     }
 
     /// Throws `TooFew` unless every survey whose answers share a half had at least its minimum
     /// of them stored (or none).
-    static func check(_ plan: Plan, _ batch: [NewResponse], _ outcomes: [StoreOutcome]) throws {
-        var stored: [String: Int] = [:]
-        for (response, outcome) in zip(batch, outcomes) {
-            if case .stored = outcome { stored[response.surveyID, default: 0] += 1 }
+    static func check(_ plan: Plan, _ outcomes: [StoreOutcome]) throws {
+        var stored = [Int](repeating: 0, count: plan.surveys.count)
+        for (i, outcome) in zip(plan.survey, outcomes) {
+            if case .stored = outcome { stored[i] += 1 }
         }
-        for (surveyID, least) in plan.shared {
-            let count = stored[surveyID] ?? 0
-            if count > 0 && count < least { throw TooFew() }
+        for (i, survey) in plan.surveys.enumerated() {
+            if let least = survey.least, stored[i] > 0 && stored[i] < least { throw TooFew() }
         }
     }
 }
@@ -72,7 +90,7 @@ extension Database {
                 var outcomes: [StoreOutcome] = []
                 outcomes.reserveCapacity(responses.count)
                 for (response, id) in zip(responses, plan.ids) { outcomes.append(try insert(response, id: id, now: now)) }
-                try ResponseIDs.check(plan, responses, outcomes)
+                try ResponseIDs.check(plan, outcomes)
                 return outcomes
             }
         }
