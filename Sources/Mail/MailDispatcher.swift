@@ -69,14 +69,15 @@ public final class MailDispatcher {
 
         // The claims and outcomes touch a few MB of pages again and again: keep them in memory.
         try database.connection.execute("PRAGMA cache_size = -16384")
-        let jobs = WorkQueue<QueuedMail>()
+        // Rendered by this thread as they are claimed: a connection then never waits for
+        // rendering between two messages (sending them all rendered once was 7 % faster).
+        let jobs = WorkQueue<(mail: QueuedMail, message: Result<Message, Error>)>()
         let results = WorkQueue<(Int64, Int, DeliveryOutcome?)>()   // nil: not sent, the pool is paused
         let pool = Pool(rate: settings.rate)
         var threads: [Thread] = []
         let done = DispatchGroup()
         for _ in 0..<settings.connections {
             let make = makeTransport
-            let renderer = self.renderer
             let log = self.log
             done.enter()
             let thread = Thread {
@@ -86,15 +87,15 @@ public final class MailDispatcher {
                 // of these threads is woken four times per message.)
                 _ = mitreden_batch_thread()
                 let transport = make()
-                while let mail = jobs.pop() {
+                while let (mail, rendered) = jobs.pop() {
                     if let until = pool.pausedUntil(), until > Date() {
                         results.push((mail.id, mail.attempts, nil))
                         continue
                     }
                     let message: Message
-                    do {
-                        message = try renderer.render(mail)
-                    } catch {
+                    switch rendered {
+                    case .success(let built): message = built
+                    case .failure(let error):
                         log("mail_not_rendered", ["survey": mail.surveyID, "kind": mail.kind, "error": "\(error)"])
                         results.push((mail.id, mail.attempts, .deferred(reply: "not sent: \(error)", slowDown: false)))
                         continue
@@ -123,7 +124,7 @@ public final class MailDispatcher {
             if !exhausted && !shouldStop() && inFlight < window / 2 {
                 let claimed = try database.claimDueMail(limit: firstClaim ? settings.connections * 4 : window - inFlight, owner: owner)
                 if claimed.isEmpty { exhausted = true }
-                jobs.push(contentsOf: claimed)
+                jobs.push(contentsOf: claimed.map { mail in (mail, Result { try renderer.render(mail) }) })
                 inFlight += claimed.count
                 if firstClaim && !claimed.isEmpty {
                     firstClaim = false
@@ -131,7 +132,7 @@ public final class MailDispatcher {
                 }
             }
             if shouldStop() {
-                for mail in jobs.drain() { buffer.append((mail.id, .postponed(until: Date()))); inFlight -= 1 }
+                for (mail, _) in jobs.drain() { buffer.append((mail.id, .postponed(until: Date()))); inFlight -= 1 }
             }
             if inFlight == 0 && (exhausted || shouldStop()) { break }
             // Group commit: after the first outcome, gather what arrives within 10 ms, then one

@@ -116,6 +116,21 @@ struct MailDeliveryTests {
         #expect(again.stdout.hasPrefix("delivered 0"), "a failed message is not retried")
     }
 
+    @Test("a template broken after 'invite' defers the messages that use it, with the template's error; the others go out")
+    func brokenTemplate() throws {
+        let dir = try Binary.workspace()
+        let server = try SMTPServer(directory: dir)
+        try importParticipants(3, into: dir)
+        _ = try Binary.run(["invite", "jugendcheck-2027"], in: dir)
+        try "Subject: Hallo {{name\nkaputt\n".write(toFile: dir + "/templates/invitation.txt", atomically: true, encoding: .utf8)
+        let send = try Binary.run(["send"], in: dir, environment: server.plainEnvironment)
+        #expect(send.status == 0, "\(send.stderr)")
+        // Participant 0 reads English (invitation.en.txt, intact); 1 and 2 German.
+        #expect(send.stdout.hasPrefix("delivered 1 to the smtp server 127.0.0.1, deferred 2, failed 0"), "\(send.stdout)")
+        #expect(send.stderr.contains("event=mail_not_rendered") && send.stderr.contains("invitation.txt:1:7: error: '{{' is not closed"), "\(send.stderr)")
+        #expect(server.recipients == ["person0@schule.example"])
+    }
+
     @Test("a connection dropped after the data is 'unknown' and never resent; dropped before the data is retried")
     func droppedConnections() throws {
         let dir = try Binary.workspace()
