@@ -51,8 +51,9 @@ public struct MessageParts: Sendable {
     /// multipart/alternative when there is an HTML part. No value can add a header: every
     /// value is put on one line first.
     public func build() -> Message {
+        let (text, html) = encodedBodies ?? (Self.encoded(self.text), self.html.map(Self.encoded))
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(1024 + (encodedBodies.map { $0.text.count + ($0.html?.count ?? 0) } ?? (text.count + (html?.count ?? 0)) * 5 / 4))
+        bytes.reserveCapacity(1024 + text.count + (html?.count ?? 0))
         bytes.append(contentsOf: "Date: ".utf8)
         Self.appendRFC5322Date(date, to: &bytes)
         bytes.append(contentsOf: "\r\n".utf8)
@@ -69,7 +70,6 @@ public struct MessageParts: Sendable {
         }
         if autoSubmitted { bytes.append(contentsOf: "Auto-Submitted: auto-generated\r\n".utf8) }
         let textPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8
-        let (text, html) = encodedBodies ?? (Self.encoded(self.text), self.html.map(Self.encoded))
         if let html {
             // "=_" never appears in quoted-printable (RFC 2045 section 6.7), so no body can hold the boundary.
             var boundary = Array("=_m_".utf8)
