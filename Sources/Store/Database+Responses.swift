@@ -42,8 +42,9 @@ extension Database {
     /// the participant must exist and not have answered; they are marked as answered. Only the
     /// survey's carried attributes are copied. Anonymous responses keep no participant id and
     /// only the day, and their random ids follow no order. With a webhook-id seen before, the
-    /// first answer is returned and nothing is stored. `id`: from `ResponseIDs`.
-    func insert(_ new: NewResponse, id: String = Token.make(), now: Date) throws -> StoreOutcome {
+    /// first answer is returned and nothing is stored. `id`: from `ResponseIDs`. `counted: false`
+    /// leaves the survey's `response_count` to the caller (a group adds its answers at once).
+    func insert(_ new: NewResponse, id: String = Token.make(), now: Date, counted: Bool = true) throws -> StoreOutcome {
         if let webhookID = new.webhookID, let first = try webhookReceipt(webhookID) {
             return .replay(status: first.status, body: first.body)
         }
@@ -68,12 +69,13 @@ extension Database {
             INSERT INTO responses (id, survey_id, participant_id, submitted, source, attributes, answers) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [.text(id), .text(new.surveyID), new.anonymous ? .null : participantID.map(SQLValue.integer) ?? .null,
                   .text(new.anonymous ? String(stamp.prefix(10)) : stamp), .text(new.source), .text(attributes), .text(new.answers)])
-        try connection.run("UPDATE surveys SET response_count = response_count + 1 WHERE id = ?", [.text(new.surveyID)])
+        if counted { try addToCount(new.surveyID, 1) }
         if let webhookID = new.webhookID {
             try connection.run("DELETE FROM webhook_receipts WHERE received_at < ?", [.text(Database.now(now.addingTimeInterval(-48 * 3600)))])
             try connection.run("INSERT INTO webhook_receipts (webhook_id, status, body, received_at) VALUES (?, 201, ?, ?)",
                                [.text(webhookID), .text(JSONValue.object([("response", .string(id))]).serialized()), .text(stamp)])
         }
+        guard events != nil else { return .stored(id: id) }
         // Anonymous surveys: the response's random id only, never its answers or the participant.
         var data: [(String, JSONValue)] = [("response", .string(id))]
         if !new.anonymous, events?.anonymous(new.surveyID) == false, let answers = try? JSONParser.parse(new.answers) {
@@ -81,6 +83,10 @@ extension Database {
         }
         try enqueueEvent("response.created", surveyID: new.surveyID, data: data, now: now)
         return .stored(id: id)
+    }
+
+    func addToCount(_ surveyID: String, _ stored: Int) throws {
+        try connection.run("UPDATE surveys SET response_count = response_count + ? WHERE id = ?", [.integer(Int64(stored)), .text(surveyID)])
     }
 
     /// The first answer to a webhook-id seen in the last 24 hours or more, if any.

@@ -89,7 +89,16 @@ extension Database {
             try connection.transaction {
                 var outcomes: [StoreOutcome] = []
                 outcomes.reserveCapacity(responses.count)
-                for (response, id) in zip(responses, plan.ids) { outcomes.append(try insert(response, id: id, now: now)) }
+                // One count update per survey, not per answer.
+                var stored: [(survey: String, count: Int)] = []
+                for (response, id) in zip(responses, plan.ids) {
+                    let outcome = try insert(response, id: id, now: now, counted: false)
+                    outcomes.append(outcome)
+                    guard case .stored = outcome else { continue }
+                    if let i = stored.firstIndex(where: { $0.survey == response.surveyID }) { stored[i].count += 1 }
+                    else { stored.append((response.surveyID, 1)) }
+                }
+                for (survey, count) in stored { try addToCount(survey, count) }
                 try ResponseIDs.check(plan, outcomes)
                 return outcomes
             }

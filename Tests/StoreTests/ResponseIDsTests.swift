@@ -47,6 +47,8 @@ struct ResponseIDsTests {
         let stored = Set(try db.connection.rows("SELECT id FROM responses").compactMap { $0.text("id") })
         #expect(Set(four + six + sixOfEight + four2).isSubset(of: stored))
         #expect(stored.count == 4 + 6 + 6 + 2 + 4)
+        // The survey's count adds what each group stored (not the refused, not the rolled-back try).
+        #expect(try db.connection.row("SELECT response_count FROM surveys WHERE id = 'probe'")?.int("response_count") == stored.count)
         #expect(try db.connection.row("SELECT count(*) AS n FROM participants WHERE answered = 1")?.int("n") == 6)
         // Anonymous: the participants carry the flag, not the time they answered.
         #expect(try db.connection.rows("SELECT updated_at FROM participants ORDER BY id").compactMap { $0.text("updated_at") } == imported)
