@@ -24,13 +24,14 @@ public struct Request: Sendable {
 
     /// The first value of a header (name in any case).
     public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
+        let lower = name.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? name.lowercased() : name
         return headers.first { $0.name == lower }?.value
     }
 
     /// Whether the connection stays open after this request.
     public var keepAlive: Bool {
-        let options = (header("connection") ?? "").lowercased().split(separator: ",").map { $0.trimmingSpacesAndTabs() }
+        guard let connection = header("connection") else { return version == "HTTP/1.1" }
+        let options = connection.lowercased().split(separator: ",").map { $0.trimmingSpacesAndTabs() }
         return version == "HTTP/1.1" ? !options.contains("close") : options.contains("keep-alive")
     }
 
@@ -45,13 +46,21 @@ public struct Request: Sendable {
 public enum FormData {
     /// The pairs in order; invalid percent escapes are kept as they are, invalid UTF-8 is replaced.
     public static func decode(_ bytes: [UInt8]) -> [(String, String)] {
-        guard !bytes.isEmpty else { return [] }
-        return bytes.split(separator: 0x26, omittingEmptySubsequences: true).map { pair in
-            if let eq = pair.firstIndex(of: 0x3D) {
-                return (unescape(pair[pair.startIndex..<eq]), unescape(pair[(eq + 1)...]))
+        var pairs: [(String, String)] = []
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x26) ?? bytes.count
+            if end > start {
+                let pair = bytes[start..<end]
+                if let eq = pair.firstIndex(of: 0x3D) {
+                    pairs.append((unescape(pair[start..<eq]), unescape(pair[(eq + 1)...])))
+                } else {
+                    pairs.append((unescape(pair), ""))
+                }
             }
-            return (unescape(pair[...]), "")
+            start = end + 1
         }
+        return pairs
     }
 
     static func hexValue(_ b: UInt8) -> UInt8? {

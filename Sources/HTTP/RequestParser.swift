@@ -27,81 +27,14 @@ public struct RequestParser {
             return .incomplete
         }
         if headEnd - buffer.startIndex > maxHeaderBytes { return .refused(status: 431, reason: "header block over \(maxHeaderBytes) bytes") }
-        let lines = split(buffer[buffer.startIndex..<headEnd])
-        guard case .success(let lineList) = lines else {
-            if case .failure(let refusal) = lines { return .refused(status: refusal.status, reason: refusal.reason) }
+        let read = buffer[buffer.startIndex..<headEnd].withUnsafeBufferPointer { readHead($0) }
+        guard case .success(let head) = read else {
+            if case .failure(let refusal) = read { return .refused(status: refusal.status, reason: refusal.reason) }
             return .incomplete
         }
-        guard let requestLine = lineList.first else { return .refused(status: 400, reason: "empty request") }
-        let parts = requestLine.split(separator: 0x20, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(Self.isTokenByte) else {
-            return .refused(status: 400, reason: "malformed request line")
-        }
-        let method = String(decoding: parts[0], as: UTF8.self)
-        let target = parts[1]
-        let version = String(decoding: parts[2], as: UTF8.self)
-        guard version == "HTTP/1.1" || version == "HTTP/1.0" else {
-            return .refused(status: version.hasPrefix("HTTP/") ? 505 : 400, reason: "unsupported version")
-        }
-        guard let first = target.first, first == 0x2F, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x23 }) else {
-            return .refused(status: 400, reason: "the target must be a path (origin-form) of visible ASCII")
-        }
-        if target.count > 8 * 1024 { return .refused(status: 414, reason: "target too long") }
-        let question = target.firstIndex(of: 0x3F)
-        let path = String(decoding: target[target.startIndex..<(question ?? target.endIndex)], as: UTF8.self)
-        let query = question.map { String(decoding: target[($0 + 1)...], as: UTF8.self) } ?? ""
-
-        var headers: [(name: String, value: String)] = []
-        var contentLength: Int?
-        var chunked = false
-        var hasTransferEncoding = false
-        var hosts = 0
-        for line in lineList.dropFirst() {
-            guard let first = line.first else { continue }
-            if first == 0x20 || first == 0x09 { return .refused(status: 400, reason: "obsolete line folding") }
-            guard let colon = line.firstIndex(of: 0x3A), colon > line.startIndex,
-                  line[line.startIndex..<colon].allSatisfy(Self.isTokenByte) else {
-                return .refused(status: 400, reason: "malformed header field")
-            }
-            var valueStart = colon + 1
-            var valueEnd = line.endIndex
-            while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-            while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-            let value = line[valueStart..<valueEnd]
-            guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {
-                return .refused(status: 400, reason: "a control byte in a header value")
-            }
-            let name = String(decoding: line[line.startIndex..<colon].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-            let text = String(decoding: value, as: UTF8.self)
-            switch name {
-            case "content-length":
-                for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
-                    guard let length = Self.digits(piece.utf8.drop(while: { $0 == 0x20 }).reversed().drop(while: { $0 == 0x20 }).reversed()) else {
-                        return .refused(status: 400, reason: "Content-Length is not a number")
-                    }
-                    if let known = contentLength, known != length { return .refused(status: 400, reason: "differing Content-Length values") }
-                    contentLength = length
-                }
-            case "transfer-encoding":
-                hasTransferEncoding = true
-                let codings = text.lowercased().split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }
-                guard codings == ["chunked"] else { return .refused(status: 501, reason: "only chunked transfer coding is supported") }
-                chunked = true
-            case "host":
-                hosts += 1
-            default: break
-            }
-            headers.append((name, text))
-        }
-        if hasTransferEncoding && contentLength != nil {
-            return .refused(status: 400, reason: "both Content-Length and Transfer-Encoding")
-        }
-        if version == "HTTP/1.1" && hosts != 1 {
-            return .refused(status: 400, reason: "HTTP/1.1 needs exactly one Host header")
-        }
-        var request = Request(method: method, path: path, query: query, version: version, headers: headers)
+        var request = Request(method: head.method, path: head.path, query: head.query, version: head.version, headers: head.headers)
         let bodyStart = headEnd + 4
-        if chunked {
+        if head.chunked {
             switch readChunked(buffer[bodyStart...]) {
             case .incomplete: return .incomplete
             case .refused(let status, let reason): return .refused(status: status, reason: reason)
@@ -110,7 +43,7 @@ public struct RequestParser {
                 return .request(request, consumed: end - buffer.startIndex)
             }
         }
-        let length = contentLength ?? 0
+        let length = head.contentLength ?? 0
         if length > maxBodyBytes { return .refused(status: 413, reason: "body over \(maxBodyBytes) bytes") }
         guard buffer.endIndex - bodyStart >= length else { return .incomplete }
         request.body = Array(buffer[bodyStart..<(bodyStart + length)])
@@ -152,25 +85,122 @@ public struct RequestParser {
 
     struct Refusal: Error { let status: Int; let reason: String }
 
-    /// The lines of the head; a bare CR or LF is refused.
-    func split(_ head: ArraySlice<UInt8>) -> Swift.Result<[ArraySlice<UInt8>], Refusal> {
-        var lines: [ArraySlice<UInt8>] = []
-        var start = head.startIndex
-        var i = head.startIndex
-        while i < head.endIndex {
+    struct Head {
+        var method = "", path = "", query = "", version = ""
+        var headers: [(name: String, value: String)] = []
+        var contentLength: Int?
+        var chunked = false
+    }
+
+    /// The request line and header fields. The head is read in place (no array of lines, no
+    /// copies but the Strings kept), and checked first as a whole: a bare CR or LF and NUL are
+    /// refused wherever they are.
+    func readHead(_ head: UnsafeBufferPointer<UInt8>) -> Swift.Result<Head, Refusal> {
+        func refuse(_ status: Int, _ reason: String) -> Swift.Result<Head, Refusal> { .failure(Refusal(status: status, reason: reason)) }
+        var i = 0
+        while i < head.count {
             let b = head[i]
             if b == 13 {
-                guard i + 1 < head.endIndex, head[i + 1] == 10 else { return .failure(Refusal(status: 400, reason: "a bare CR")) }
-                lines.append(head[start..<i])
+                guard i + 1 < head.count, head[i + 1] == 10 else { return refuse(400, "a bare CR") }
                 i += 2
-                start = i
                 continue
             }
-            if b == 10 || b == 0 { return .failure(Refusal(status: 400, reason: b == 0 ? "a NUL byte" : "a bare LF")) }
+            if b == 10 || b == 0 { return refuse(400, b == 0 ? "a NUL byte" : "a bare LF") }
             i += 1
         }
-        lines.append(head[start..<head.endIndex])
-        return .success(lines)
+        /// The end of the line starting at `start` (its CR, or the end of the head).
+        func lineEnd(_ start: Int) -> Int {
+            var i = start
+            while i < head.count, head[i] != 13 { i += 1 }
+            return i
+        }
+        func string(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: head[from..<to]), as: UTF8.self) }
+
+        // The request line: exactly three parts, split by single spaces.
+        let firstEnd = lineEnd(0)
+        var spaces = (0, 0, count: 0)
+        for j in 0..<firstEnd where head[j] == 0x20 {
+            spaces.count += 1
+            if spaces.count == 1 { spaces.0 = j } else if spaces.count == 2 { spaces.1 = j } else { break }
+        }
+        guard spaces.count == 2, spaces.0 > 0, head[0..<spaces.0].allSatisfy(Self.isTokenByte) else {
+            return refuse(400, "malformed request line")
+        }
+        var result = Head()
+        result.method = string(0, spaces.0)
+        let target = head[(spaces.0 + 1)..<spaces.1]
+        result.version = string(spaces.1 + 1, firstEnd)
+        guard result.version == "HTTP/1.1" || result.version == "HTTP/1.0" else {
+            return refuse(result.version.hasPrefix("HTTP/") ? 505 : 400, "unsupported version")
+        }
+        guard let first = target.first, first == 0x2F, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x23 }) else {
+            return refuse(400, "the target must be a path (origin-form) of visible ASCII")
+        }
+        if target.count > 8 * 1024 { return refuse(414, "target too long") }
+        let question = target.firstIndex(of: 0x3F)
+        result.path = string(target.startIndex, question ?? target.endIndex)
+        if let question { result.query = string(question + 1, target.endIndex) }
+
+        var hasTransferEncoding = false
+        var hosts = 0
+        var start = firstEnd + 2
+        while start < head.count {
+            let end = lineEnd(start)
+            defer { start = end + 2 }
+            let line = head[start..<end]
+            guard let first = line.first else { continue }
+            if first == 0x20 || first == 0x09 { return refuse(400, "obsolete line folding") }
+            guard let colon = line.firstIndex(of: 0x3A), colon > line.startIndex,
+                  line[line.startIndex..<colon].allSatisfy(Self.isTokenByte) else {
+                return refuse(400, "malformed header field")
+            }
+            var valueStart = colon + 1
+            var valueEnd = line.endIndex
+            while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
+            while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+            let value = line[valueStart..<valueEnd]
+            guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {
+                return refuse(400, "a control byte in a header value")
+            }
+            // Lower-cased as it is copied: a short name stays inside the String, no allocation.
+            let name = String(unsafeUninitializedCapacity: colon - start) { out in
+                for (k, b) in line[start..<colon].enumerated() { out[k] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                return colon - start
+            }
+            let text = string(valueStart, valueEnd)
+            switch name {
+            case "content-length":
+                // A list ("5, 5") is allowed when every member is the same number.
+                var from = value.startIndex
+                while true {
+                    let to = value[from...].firstIndex(of: 0x2C) ?? value.endIndex
+                    var (a, b) = (from, to)
+                    while a < b, head[a] == 0x20 { a += 1 }
+                    while b > a, head[b - 1] == 0x20 { b -= 1 }
+                    guard let length = Self.digits(head[a..<b]) else { return refuse(400, "Content-Length is not a number") }
+                    if let known = result.contentLength, known != length { return refuse(400, "differing Content-Length values") }
+                    result.contentLength = length
+                    if to == value.endIndex { break }
+                    from = to + 1
+                }
+            case "transfer-encoding":
+                hasTransferEncoding = true
+                let codings = text.lowercased().split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }
+                guard codings == ["chunked"] else { return refuse(501, "only chunked transfer coding is supported") }
+                result.chunked = true
+            case "host":
+                hosts += 1
+            default: break
+            }
+            result.headers.append((name, text))
+        }
+        if hasTransferEncoding && result.contentLength != nil {
+            return refuse(400, "both Content-Length and Transfer-Encoding")
+        }
+        if result.version == "HTTP/1.1" && hosts != 1 {
+            return refuse(400, "HTTP/1.1 needs exactly one Host header")
+        }
+        return .success(result)
     }
 
     func find(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Int? {

@@ -13,7 +13,8 @@ public struct Router: Sendable {
 
     struct Route: Sendable {
         let methods: [String]
-        let segments: [String]
+        /// The pattern's segments; a parameter's (`:token`) without its colon.
+        let segments: [(text: String, isParameter: Bool)]
         let handler: DeferredHandler
     }
 
@@ -36,18 +37,23 @@ public struct Router: Sendable {
     }
 
     public mutating func addDeferred(_ methods: [String], _ pattern: String, _ handler: @escaping DeferredHandler) {
-        routes.append(Route(methods: methods, segments: Self.segments(pattern, decode: false), handler: handler))
+        let segments = Self.segments(pattern, decode: false).map { $0.hasPrefix(":") ? (String($0.dropFirst()), true) : ($0, false) }
+        routes.append(Route(methods: methods, segments: segments, handler: handler))
     }
 
     /// The path's segments, each percent-decoded after splitting (bytes, not characters: this runs once per request).
     static func segments(_ path: String, decode: Bool) -> [String] {
-        let bytes = Array(path.utf8)
+        var path = path
+        return path.withUTF8 { segments(of: $0, decode: decode) }
+    }
+
+    private static func segments(of bytes: UnsafeBufferPointer<UInt8>, decode: Bool) -> [String] {
         var segments: [String] = []
         var start = bytes.firstIndex(of: 0x2F).map { $0 + 1 } ?? bytes.count
         while start <= bytes.count {
             let end = bytes[start...].firstIndex(of: 0x2F) ?? bytes.count
             let piece = bytes[start..<end]
-            segments.append(decode && piece.contains(0x25) ? FormData.unescape(piece, plusIsSpace: false) : String(decoding: piece, as: UTF8.self))
+            segments.append(decode && piece.contains(0x25) ? FormData.unescape(ArraySlice(piece), plusIsSpace: false) : String(decoding: piece, as: UTF8.self))
             start = end + 1
         }
         return segments
@@ -76,17 +82,11 @@ public struct Router: Sendable {
         Responder.wait { route(request, $0) }
     }
 
-    private func match(_ pattern: [String], _ segments: [String]) -> [String: String]? {
+    private func match(_ pattern: [(text: String, isParameter: Bool)], _ segments: [String]) -> [String: String]? {
         guard pattern.count == segments.count else { return nil }
+        for (p, s) in zip(pattern, segments) where p.isParameter ? s.isEmpty : p.text != s { return nil }
         var parameters: [String: String] = [:]
-        for (p, s) in zip(pattern, segments) {
-            if p.hasPrefix(":") {
-                guard !s.isEmpty else { return nil }
-                parameters[String(p.dropFirst())] = s
-            } else if p != s {
-                return nil
-            }
-        }
+        for (p, s) in zip(pattern, segments) where p.isParameter { parameters[p.text] = s }
         return parameters
     }
 }

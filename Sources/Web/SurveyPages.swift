@@ -68,8 +68,7 @@ struct SurveyPages {
         guard post else {
             return .now(blankForms.page(survey, language: language, action: action, frame: frame))
         }
-        let contentType = request.header("content-type")?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+        guard Self.isFormEncoded(request.header("content-type")) else {
             return .now(.text(415, "send the form as application/x-www-form-urlencoded"))
         }
         let fields = FormData.decode(request.body)
@@ -96,6 +95,13 @@ struct SurveyPages {
                 return pages.unknown(request)
             }
         }, failed: Self.unavailable)
+    }
+
+    /// Whether a Content-Type is `application/x-www-form-urlencoded` (in any case, with any parameters).
+    static func isFormEncoded(_ contentType: String?) -> Bool {
+        guard let given = contentType?.utf8 else { return false }
+        let expected = "application/x-www-form-urlencoded".utf8
+        return given.count >= expected.count && zip(given, expected).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
     }
 
     func thanks(_ request: Request, surveyID: String) -> Response {

@@ -17,6 +17,18 @@ struct RequestParserTests {
         #expect(consumed == text.utf8.count - 3, "the next request's bytes (GET) stay in the buffer")
     }
 
+    @Test("Content-Length as a list of one repeated number, and header names in any case")
+    func contentLengthList() {
+        for text in ["POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3 ,3,  3\r\n\r\nabc", "POST / HTTP/1.1\r\nhOsT: x\r\nCONTENT-length: 3\r\nContent-Length: 3\r\n\r\nabc"] {
+            guard case .request(let r, let consumed) = parse(text) else { Issue.record("not parsed: \(text)"); return }
+            #expect(r.body == Array("abc".utf8) && consumed == text.utf8.count)
+            #expect(r.headers.map(\.name).allSatisfy { $0 == $0.lowercased() } && r.header("content-length") != nil)
+        }
+        for text in ["POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3,\r\n\r\nabc", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3,,3\r\n\r\nabc"] {
+            guard case .refused(400, _) = parse(text) else { Issue.record("not refused: \(text)"); return }
+        }
+    }
+
     @Test("chunked bodies with extensions and trailers")
     func chunked() {
         guard case .request(let r, _) = parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nT: v\r\n\r\n") else {
