@@ -6,21 +6,22 @@ extension CheckedAnswers {
     public func json(in survey: Survey) -> String {
         // Written straight into bytes: this runs for every answer a form or webhook sends.
         var object = JSONObjectWriter()
-        for q in survey.questions {
-            guard let answer = answers[q.id] else { continue }
+        for index in survey.questions.indices {   // not `for q in`: a copy would retain all its fields
+            let id = survey.questions[index].id
+            guard let answer = answers[id] else { continue }
             switch answer {
-            case .choice(let code): object.add(q.id, code)
-            case .choices(let codes): object.add(q.id, codes)
-            case .number(let n): object.add(q.id, number: n)
-            case .text(let text): object.add(q.id, text)
-            case .order(let codes): object.add(q.id, codes)
+            case .choice(let code): object.add(id, code)
+            case .choices(let codes): object.add(id, codes)
+            case .number(let n): object.add(id, number: n)
+            case .text(let text): object.add(id, text)
+            case .order(let codes): object.add(id, codes)
             case .rows(let rows):
-                guard case .matrix(let declared, _) = q.kind else { continue }
+                guard case .matrix(let declared, _) = survey.questions[index].kind else { continue }
                 var chosen = JSONObjectWriter()
                 for row in declared { if let code = rows[row.code] { chosen.add(row.code, code) } }
-                object.add(q.id, chosen)
+                object.add(id, chosen)
             }
-            if let other = otherTexts[q.id] { object.add(q.id + ".other", other) }
+            if let other = otherTexts[id] { object.add(id + ".other", other) }
         }
         return object.text
     }

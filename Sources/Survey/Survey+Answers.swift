@@ -27,12 +27,14 @@ extension Survey {
         let en = language != "de"
         var result = CheckedAnswers()
         result.answers = Dictionary(minimumCapacity: questions.count)
-        for q in questions {
-            if let condition = q.showIf, !condition.evaluate(result.answers) {
-                result.hidden.insert(q.id)
+        // Indices, not `for q in questions`: a copy of each Question would retain all its fields.
+        for index in questions.indices {
+            let id = questions[index].id
+            if let condition = questions[index].showIf, !condition.evaluate(result.answers) {
+                result.hidden.insert(id)
                 continue
             }
-            func fail(_ de: String, _ english: String) { result.errors.append(AnswerError(question: q.id, message: en ? english : de)) }
+            func fail(_ de: String, _ english: String) { result.errors.append(AnswerError(question: id, message: en ? english : de)) }
             /// The one value of a field; two different values for one answer are a mistake (or a
             /// forged form), not a choice between them.
             func single(_ name: String) -> String? {
@@ -50,51 +52,51 @@ extension Survey {
                 return given
             }
             var answer: Answer?
-            switch q.kind {
-            case .single(_, let other):
-                if let code = single(q.id) {
-                    if q.choices.contains(where: { $0.code == code }) { answer = .choice(code) } else { fail("Bitte eine der Antworten wählen.", "Please choose one of the answers.") }
+            switch questions[index].kind {
+            case .single(let options, let other):
+                if let code = single(id) {
+                    if options.contains(where: { $0.code == code }) || (other && code == "other") { answer = .choice(code) } else { fail("Bitte eine der Antworten wählen.", "Please choose one of the answers.") }
                     if other, code == "other" {
-                        guard let text = single(q.id + ".other") else { fail("Bitte „Sonstiges“ beschreiben.", "Please describe “Other”."); break }
-                        result.otherTexts[q.id] = String(text.prefix(2000))
+                        guard let text = single(id + ".other") else { fail("Bitte „Sonstiges“ beschreiben.", "Please describe “Other”."); break }
+                        result.otherTexts[id] = String(text.prefix(2000))
                     }
                 }
-            case .multi(_, let other, let maxChoices):
-                let chosen = (values[q.id] ?? []).filter { !$0.isEmpty }
+            case .multi(let options, let other, let maxChoices):
+                let chosen = (values[id] ?? []).filter { !$0.isEmpty }
                 if !chosen.isEmpty {
                     var unique: [String] = []
                     for code in chosen where !unique.contains(code) { unique.append(code) }
-                    if !unique.allSatisfy({ code in q.choices.contains { $0.code == code } }) {
+                    if !unique.allSatisfy({ code in options.contains { $0.code == code } || (other && code == "other") }) {
                         fail("Bitte nur aus den Antworten wählen.", "Please choose only from the answers.")
                     } else if let maxChoices, unique.count > maxChoices {
                         fail("Bitte höchstens \(maxChoices) wählen.", "Please choose at most \(maxChoices).")
                     } else {
                         answer = .choices(unique)
                         if other, unique.contains("other") {
-                            if let text = single(q.id + ".other") { result.otherTexts[q.id] = String(text.prefix(2000)) }
+                            if let text = single(id + ".other") { result.otherTexts[id] = String(text.prefix(2000)) }
                             else { fail("Bitte „Sonstiges“ beschreiben.", "Please describe “Other”.") }
                         }
                     }
                 }
             case .scale(let low, let high, _, _):
-                if let text = single(q.id) {
+                if let text = single(id) {
                     if let n = Int(text), text.allSatisfy(\.isNumber) || text.hasPrefix("-"), (low...high).contains(n) { answer = .number(Double(n)) }
                     else { fail("Bitte einen Wert von \(low) bis \(high) wählen.", "Please choose a value from \(low) to \(high).") }
                 }
             case .matrix(let rows, let options):
                 var chosen: [String: String] = [:]
                 for row in rows {
-                    guard let code = single(q.id + "." + row.code) else { continue }
+                    guard let code = single(id + "." + row.code) else { continue }
                     if options.contains(where: { $0.code == code }) { chosen[row.code] = code }
                     else { fail("Bitte in jeder Zeile eine der Antworten wählen.", "Please choose one of the answers in each row.") }
                 }
                 if !chosen.isEmpty { answer = .rows(chosen) }
             case .yesno:
-                if let code = single(q.id) {
+                if let code = single(id) {
                     if code == "yes" || code == "no" { answer = .choice(code) } else { fail("Bitte Ja oder Nein wählen.", "Please choose yes or no.") }
                 }
             case .number(let low, let high, let decimals):
-                if let text = single(q.id) {
+                if let text = single(id) {
                     let normalized = text.utf8.contains(0x2C) ? String(text.map { $0 == "," ? "." : $0 }) : text
                     // Bytes, not Characters: only ASCII digits, '.' and '-' pass, so they count the same.
                     let digitsOnly = normalized.utf8.allSatisfy { (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D }
@@ -113,7 +115,7 @@ extension Survey {
                     }
                 }
             case .text(let multiline, let maxLength):
-                if var text = values[q.id]?.last?.trimmingSpaces(), !text.isEmpty {
+                if var text = values[id]?.last?.trimmingSpaces(), !text.isEmpty {
                     // "\r\n" is one Character in Swift: a line break becomes "\n" (or a space on one line).
                     // Only Characters holding "\n" change, so without that byte nothing is to be done.
                     if text.utf8.contains(0x0A) {
@@ -126,9 +128,9 @@ extension Survey {
             case .ranking(let options, let maxRanked):
                 var order: [String] = []
                 var place = 1
-                while let code = single("\(q.id).\(place)") { order.append(code); place += 1 }
+                while let code = single("\(id).\(place)") { order.append(code); place += 1 }
                 // Places given at all, also after a gap (ID.1 and ID.3 without ID.2).
-                let placesGiven = fields.filter { $0.0.hasPrefix(q.id + ".") && !$0.1.isEmpty }.count
+                let placesGiven = fields.filter { $0.0.hasPrefix(id + ".") && !$0.1.isEmpty }.count
                 if placesGiven > 0 {
                     let needed = maxRanked ?? options.count
                     if Set(order).count != order.count {
@@ -143,8 +145,8 @@ extension Survey {
                 }
             }
             if let answer {
-                result.answers[q.id] = answer
-            } else if q.required && !result.errors.contains(where: { $0.question == q.id }) {
+                result.answers[id] = answer
+            } else if questions[index].required && !result.errors.contains(where: { $0.question == id }) {
                 fail("Bitte diese Frage beantworten.", "Please answer this question.")
             }
         }

@@ -99,10 +99,13 @@ struct SurveyPages {
 
     /// Whether a Content-Type is `application/x-www-form-urlencoded` (in any case, with any parameters).
     static func isFormEncoded(_ contentType: String?) -> Bool {
-        guard let given = contentType?.utf8 else { return false }
-        let expected = "application/x-www-form-urlencoded".utf8
-        return given.count >= expected.count && zip(given, expected).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+        guard var given = contentType else { return false }
+        return given.withUTF8 { bytes in
+            bytes.count >= formEncoded.count
+                && formEncoded.indices.allSatisfy { (bytes[$0] >= 0x41 && bytes[$0] <= 0x5A ? bytes[$0] | 0x20 : bytes[$0]) == formEncoded[$0] }
+        }
     }
+    private static let formEncoded = Array("application/x-www-form-urlencoded".utf8)
 
     func thanks(_ request: Request, surveyID: String) -> Response {
         guard let survey = surveys()[surveyID] else { return unknown(request) }
