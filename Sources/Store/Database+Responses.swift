@@ -48,6 +48,7 @@ extension Database {
         if let webhookID = new.webhookID, let first = try webhookReceipt(webhookID) {
             return .replay(status: first.status, body: first.body)
         }
+        let (stamp, day) = stamps(now)
         var participantID: Int64?
         var attributes = "{}"
         if let token = new.token {
@@ -61,14 +62,13 @@ extension Database {
             if new.anonymous {
                 try connection.run("UPDATE participants SET answered = 1 WHERE id = ?", [.integer(participantID!)])
             } else {
-                try connection.run("UPDATE participants SET answered = 1, updated_at = ? WHERE id = ?", [.text(Database.now(now)), .integer(participantID!)])
+                try connection.run("UPDATE participants SET answered = 1, updated_at = ? WHERE id = ?", [.text(stamp), .integer(participantID!)])
             }
         }
-        let stamp = Database.now(now)
         try connection.run("""
             INSERT INTO responses (id, survey_id, participant_id, submitted, source, attributes, answers) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [.text(id), .text(new.surveyID), new.anonymous ? .null : participantID.map(SQLValue.integer) ?? .null,
-                  .text(new.anonymous ? String(stamp.prefix(10)) : stamp), .text(new.source), .text(attributes), .text(new.answers)])
+                  .text(new.anonymous ? day : stamp), .text(new.source), .text(attributes), .text(new.answers)])
         if counted { try addToCount(new.surveyID, 1) }
         if let webhookID = new.webhookID {
             try connection.run("DELETE FROM webhook_receipts WHERE received_at < ?", [.text(Database.now(now.addingTimeInterval(-48 * 3600)))])

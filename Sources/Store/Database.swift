@@ -6,6 +6,8 @@ public final class Database {
     public let connection: Connection
     /// Where events of what this connection writes go; nil: events are off.
     public var events: EventRoutes?
+    /// The last second `stamps` wrote out (a group commit stores many answers in the same second).
+    private var lastStamps: (second: Int, time: String, day: String)?
 
     /// Opens (creating the folder and file if needed) and migrates.
     /// - Throws: `SQLiteError`, or `CocoaError` when the folder cannot be created.
@@ -21,6 +23,16 @@ public final class Database {
     }
 
     /// The current time as stored: UTC, ISO 8601, seconds.
+    /// `now` as stored (`Database.now`) and its day, written out once per second.
+    func stamps(_ now: Date) -> (time: String, day: String) {
+        let second = Int(now.timeIntervalSince1970.rounded(.down))
+        if let last = lastStamps, last.second == second { return (last.time, last.day) }
+        let time = Database.now(now)
+        let day = String(decoding: time.utf8.prefix(10), as: UTF8.self)
+        lastStamps = (second, time, day)
+        return (time, day)
+    }
+
     public static func now(_ date: Date = Date()) -> String {
         var t = time_t(date.timeIntervalSince1970)
         var parts = tm()

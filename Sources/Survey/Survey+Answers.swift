@@ -22,8 +22,7 @@ extension Survey {
     /// Checks the fields of a submitted form (`id`, repeated `id` for multi, `id.row`, `id.other`,
     /// `id.1`, `id.2`… for rankings). Messages are in `language` (German or English).
     public func checkForm(_ fields: [(String, String)], language: String) -> CheckedAnswers {
-        var values = [String: [String]](minimumCapacity: fields.count)
-        for (name, value) in fields { values[name, default: []].append(value) }
+        let values = FieldValues(fields)
         let en = language != "de"
         var result = CheckedAnswers()
         result.answers = Dictionary(minimumCapacity: questions.count)
@@ -38,16 +37,17 @@ extension Survey {
             /// The one value of a field; two different values for one answer are a mistake (or a
             /// forged form), not a choice between them.
             func single(_ name: String) -> String? {
-                guard let raw = values[name] else { return nil }
                 var given: String?
-                for value in raw {
+                var differ = false
+                values.forEach(named: name) { value in
                     let trimmed = value.trimmingSpaces()
-                    if trimmed.isEmpty { continue }
-                    if let first = given, first != trimmed {
-                        fail("Bitte nur eine Antwort geben.", "Please give only one answer.")
-                        return nil
-                    }
+                    if differ || trimmed.isEmpty { return }
+                    if let first = given, first != trimmed { differ = true }
                     given = trimmed
+                }
+                if differ {
+                    fail("Bitte nur eine Antwort geben.", "Please give only one answer.")
+                    return nil
                 }
                 return given
             }
@@ -62,7 +62,8 @@ extension Survey {
                     }
                 }
             case .multi(let options, let other, let maxChoices):
-                let chosen = (values[id] ?? []).filter { !$0.isEmpty }
+                var chosen: [String] = []
+                values.forEach(named: id) { if !$0.isEmpty { chosen.append($0) } }
                 if !chosen.isEmpty {
                     var unique: [String] = []
                     for code in chosen where !unique.contains(code) { unique.append(code) }
@@ -115,7 +116,7 @@ extension Survey {
                     }
                 }
             case .text(let multiline, let maxLength):
-                if var text = values[id]?.last?.trimmingSpaces(), !text.isEmpty {
+                if var text = values.last(named: id)?.trimmingSpaces(), !text.isEmpty {
                     // "\r\n" is one Character in Swift: a line break becomes "\n" (or a space on one line).
                     // Only Characters holding "\n" change, so without that byte nothing is to be done.
                     if text.utf8.contains(0x0A) {
@@ -151,5 +152,35 @@ extension Survey {
             }
         }
         return result
+    }
+}
+
+/// The fields of a form by name. A form has a few dozen fields: they are found by comparing
+/// names, which costs less than hashing them; a larger (forged) form is indexed once.
+struct FieldValues {
+    private let fields: [(String, String)]
+    private let index: [String: [String]]?
+
+    init(_ fields: [(String, String)]) {
+        self.fields = fields
+        guard fields.count > 32 else { index = nil; return }
+        var index: [String: [String]] = [:]
+        for (name, value) in fields { index[name, default: []].append(value) }
+        self.index = index
+    }
+
+    /// Each value of the field `name`, in order.
+    func forEach(named name: String, _ body: (String) -> Void) {
+        if let index {
+            index[name]?.forEach(body)
+        } else {
+            for (field, value) in fields where field == name { body(value) }
+        }
+    }
+
+    /// The last value of the field `name`.
+    func last(named name: String) -> String? {
+        if let index { return index[name]?.last }
+        return fields.last { $0.0 == name }?.1
     }
 }

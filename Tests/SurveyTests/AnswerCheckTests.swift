@@ -47,6 +47,18 @@ struct AnswerCheckTests {
         #expect(checked.errors == [AnswerError(question: question, message: message)])
     }
 
+    @Test("a long form (its fields indexed) is checked like a short one (its fields searched)")
+    func longForm() {
+        let padding = (1...40).map { ("unbekannt\($0)", "x") }
+        for extra in [[], padding] {
+            #expect(youth.checkForm(complete + extra, language: "de").json(in: youth) == youth.checkForm(complete, language: "de").json(in: youth))
+            #expect(youth.checkForm(complete + extra + [("alter", " 15-17 ")], language: "de").errors.isEmpty, "the same value twice is one answer")
+            #expect(youth.checkForm(complete + extra + [("alter", "18-21")], language: "de").errors == [AnswerError(question: "alter", message: "Bitte nur eine Antwort geben.")])
+            #expect(youth.checkForm(complete + extra + [("wunsch", "Zuletzt")], language: "de").answers["wunsch"] == .text("Zuletzt"), "text: the last value")
+            #expect(youth.checkForm(complete + extra + [("themen", ""), ("themen", "oepnv")], language: "de").answers["themen"] == .choices(["oepnv", "other"]))
+        }
+    }
+
     @Test("text is measured in characters, not bytes; only line breaks are changed")
     func textLength() {
         let umlauts = String(repeating: "ä", count: 2000)   // 4,000 bytes
