@@ -101,18 +101,22 @@ extension Survey {
                     let normalized = text.utf8.contains(0x2C) ? String(text.map { $0 == "," ? "." : $0 }) : text
                     // Bytes, not Characters: only ASCII digits, '.' and '-' pass, so they count the same.
                     let digitsOnly = normalized.utf8.allSatisfy { (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D }
-                    let fraction = normalized.utf8.split(separator: 0x2E, omittingEmptySubsequences: false).dropFirst().first?.count ?? 0
-                    if !digitsOnly || Double(normalized) == nil || !(Double(normalized)!.isFinite) {
+                    guard digitsOnly, let value = Double(normalized), value.isFinite else {
                         fail("Bitte eine Zahl eingeben, zum Beispiel 3\(decimals > 0 ? " oder 2,5" : "").", "Please enter a number, for example 3\(decimals > 0 ? " or 2.5" : "").")
-                    } else if fraction > decimals {
+                        break
+                    }
+                    // A number Double reads from these bytes has one '.' at most.
+                    let utf8 = normalized.utf8
+                    let fraction = utf8.firstIndex(of: 0x2E).map { utf8.distance(from: $0, to: utf8.endIndex) - 1 } ?? 0
+                    if fraction > decimals {
                         fail(decimals == 0 ? "Bitte eine ganze Zahl eingeben." : "Bitte höchstens \(decimals) Nachkommastellen.",
                              decimals == 0 ? "Please enter a whole number." : "Please use at most \(decimals) decimals.")
-                    } else if let low, Double(normalized)! < low {
-                        fail("Bitte mindestens \(JSONNumber.text(low)) eingeben.", "Please enter at least \(JSONNumber.text(low)).")
-                    } else if let high, Double(normalized)! > high {
-                        fail("Bitte höchstens \(JSONNumber.text(high)) eingeben.", "Please enter at most \(JSONNumber.text(high)).")
+                    } else if let low, value < low {
+                        fail("Bitte mindestens \(Self.german(low)) eingeben.", "Please enter at least \(JSONNumber.text(low)).")
+                    } else if let high, value > high {
+                        fail("Bitte höchstens \(Self.german(high)) eingeben.", "Please enter at most \(JSONNumber.text(high)).")
                     } else {
-                        answer = .number(Double(normalized)!)
+                        answer = .number(value)
                     }
                 }
             case .text(let multiline, let maxLength):
@@ -152,6 +156,13 @@ extension Survey {
             }
         }
         return result
+    }
+}
+
+extension Survey {
+    /// A limit as German readers write it: a decimal comma (the form takes either).
+    public static func german(_ number: Double) -> String {
+        String(JSONNumber.text(number).map { $0 == "." ? "," : $0 })
     }
 }
 

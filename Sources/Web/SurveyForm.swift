@@ -107,8 +107,9 @@ struct SurveyForm {
             return html + "</fieldset>\n"
         case .number(let low, let high, let decimals):
             var range = ""
-            if let low { range += " \(ui("min")) \(JSONNumber.text(low))" }
-            if let high { range += " \(ui("max")) \(JSONNumber.text(high))" }
+            let shown = { language == "de" ? Survey.german($0) : JSONNumber.text($0) }
+            if let low { range += " \(ui("min")) \(shown(low))" }
+            if let high { range += " \(ui("max")) \(shown(high))" }
             return "<div class=\"question\" id=\"q-\(q.id)\"\(data)>\n<label for=\"\(q.id)\">\(legend(q))</label>\n\(notes)<input type=\"text\" inputmode=\"\(decimals > 0 ? "decimal" : "numeric")\" id=\"\(q.id)\" name=\"\(q.id)\" value=\"\(HTML.escape(value(q.id)))\"\(describedBy)\(invalid)>\(range.isEmpty ? "" : " <span class=\"range\">(\(range.dropFirst()))</span>")\n</div>\n"
         case .text(let multiline, let maxLength):
             let control = multiline

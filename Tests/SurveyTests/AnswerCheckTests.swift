@@ -59,6 +59,19 @@ struct AnswerCheckTests {
         }
     }
 
+    @Test("numbers: a comma or a point, places after it, limits; anything else is no number", arguments: [
+        ("2,5", nil), ("2.5", nil), ("-1.5", nil), ("3.", nil), ("2.55", "Bitte höchstens 1 Nachkommastellen."),
+        ("-2", "Bitte mindestens -1,5 eingeben."), ("10.5", "Bitte höchstens 10 eingeben."),
+        ("1.2.3", "Bitte eine Zahl eingeben, zum Beispiel 3 oder 2,5."), ("1e3", "Bitte eine Zahl eingeben, zum Beispiel 3 oder 2,5."),
+        ("--1", "Bitte eine Zahl eingeben, zum Beispiel 3 oder 2,5."),
+    ] as [(String, String?)])
+    func numbers(_ given: String, _ message: String?) throws {
+        let survey = try SurveyReader.read("id: zahl\ntitle: T\nquestions:\n  - id: n\n    type: number\n    text: F\n    min: -1.5\n    max: 10\n    decimals: 1\n", path: "surveys/zahl.yml")
+        let checked = survey.checkForm([("n", given)], language: "de")
+        #expect(checked.errors.map(\.message) == (message.map { [$0] } ?? []))
+        if message == nil { #expect(checked.answers["n"] == .number(Double(given.replacingOccurrences(of: ",", with: "."))!)) }
+    }
+
     @Test("text is measured in characters, not bytes; only line breaks are changed")
     func textLength() {
         let umlauts = String(repeating: "ä", count: 2000)   // 4,000 bytes
