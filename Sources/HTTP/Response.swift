@@ -29,21 +29,30 @@ public struct Response: Sendable {
     /// Appends the head and body to `out`, byte by byte (no intermediate strings: this runs once per request).
     public func write(into out: inout [UInt8], keepAlive: Bool, includeBody: Bool = true) {
         out.reserveCapacity(out.count + 256 + body.count)
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        Self.append("HTTP/1.1 ", to: &out)
         Self.appendDecimal(status, to: &out)
         out.append(0x20)
-        out.append(contentsOf: Response.reason(status).utf8)
-        out.append(contentsOf: [13, 10])
+        Self.append(Response.reason(status), to: &out)
+        out.append(13)
+        out.append(10)
         for (name, value) in headers {
-            out.append(contentsOf: name.utf8)
-            out.append(contentsOf: [0x3A, 0x20])
-            out.append(contentsOf: value.utf8)
-            out.append(contentsOf: [13, 10])
+            Self.append(name, to: &out)
+            out.append(0x3A)
+            out.append(0x20)
+            Self.append(value, to: &out)
+            out.append(13)
+            out.append(10)
         }
-        out.append(contentsOf: "Content-Length: ".utf8)
+        Self.append("Content-Length: ", to: &out)
         Self.appendDecimal(body.count, to: &out)
-        out.append(contentsOf: keepAlive ? "\r\n\r\n".utf8 : "\r\nConnection: close\r\n\r\n".utf8)
+        Self.append(keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n", to: &out)
         if includeBody { out.append(contentsOf: body) }
+    }
+
+    /// The text's bytes in one copy (appending a `String.UTF8View` goes byte by byte).
+    static func append(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
     }
 
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
