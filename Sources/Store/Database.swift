@@ -25,7 +25,7 @@ public final class Database {
     /// The current time as stored: UTC, ISO 8601, seconds.
     /// `now` as stored (`Database.now`) and its day, written out once per second.
     func stamps(_ now: Date) -> (time: String, day: String) {
-        let second = Int(now.timeIntervalSince1970.rounded(.down))
+        let second = Int(time_t(now.timeIntervalSince1970))   // as `now` truncates it
         if let last = lastStamps, last.second == second { return (last.time, last.day) }
         let time = Database.now(now)
         let day = String(decoding: time.utf8.prefix(10), as: UTF8.self)
