@@ -20,6 +20,14 @@ public final class ResponseWriter: @unchecked Sendable {
     private let checkpointer: Database.Checkpointer
     /// The largest batch in one transaction.
     public var maxBatch = 512
+    private let timesLock = NSLock()
+    private var commitTimes = DurationHistogram()
+    private var restartTimes = DurationHistogram()
+
+    /// How long storing a group took (its inserts and the commit's fsync), and the WAL's restarts.
+    public func times() -> (commits: DurationHistogram, restarts: DurationHistogram) {
+        timesLock.withLock { (commitTimes, restartTimes) }
+    }
 
     /// Opens its own connection and starts the writer thread. `events`: where `response.created`
     /// goes; `restartFrames` and `passDelay`: see `Database.Checkpointer` (smaller in tests).
@@ -61,15 +69,21 @@ public final class ResponseWriter: @unchecked Sendable {
             waiting.removeFirst(batch.count)
             condition.unlock()
             let now = Date()
+            let started = DurationHistogram.clock()
             let outcomes: [Result<StoreOutcome, Error>]
             do {
                 outcomes = try database.storeGroup(batch.map(\.response), now: now).map { .success($0) }
             } catch {
                 outcomes = batch.map { _ in .failure(error) }
             }
+            let stored = DurationHistogram.clock()
             for (job, outcome) in zip(batch, outcomes) { job.completion(outcome) }
             checkpointer.committed()
-            checkpointer.restartIfWanted(database.connection)
+            let restart = checkpointer.restartIfWanted(database.connection)
+            timesLock.withLock {
+                commitTimes.record(stored - started)
+                if let restart { restartTimes.record(restart) }
+            }
         }
     }
 }
@@ -124,12 +138,15 @@ extension Database {
         }
 
         /// The writer, between transactions: starts the WAL over when a pass asked for it.
-        func restartIfWanted(_ connection: Connection) {
-            guard condition.withLock({ restartWanted }) else { return }
+        /// - Returns: how long the restart took, nil when none was wanted.
+        func restartIfWanted(_ connection: Connection) -> Double? {
+            guard condition.withLock({ restartWanted }) else { return nil }
+            let started = DurationHistogram.clock()
             // Without waiting: a reader on an old snapshot (a long export) or a pass running
             // would otherwise hold up every submission. Busy: copied what it could; next time.
             let busy = connection.withoutWaiting { (try? connection.row("PRAGMA wal_checkpoint(RESTART)"))??.int("busy") ?? 1 }
             if busy == 0 { condition.withLock { restartWanted = false } }
+            return DurationHistogram.clock() - started
         }
 
         /// A transaction was committed: its pages are to be copied.

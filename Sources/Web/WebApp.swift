@@ -36,7 +36,7 @@ public struct WebApp: Sendable {
         let health = HealthProbe(pool: pool)
         router.add(["GET"], "/healthz") { _, _ in health.response() }
         let metrics = self.metrics
-        router.add(["GET"], "/metrics", blocking: true) { _, _ in metrics.render(pool) }
+        router.add(["GET"], "/metrics", blocking: true) { _, _ in metrics.render(pool, writer) }
         self.router = router
     }
 

@@ -98,6 +98,11 @@ struct SurveyPagesTests {
         #expect(metrics.contains("mitreden_responses_stored{survey=\"familienfreundlichkeit-herzberg\"} 1"), "\(metrics)")
         #expect(metrics.contains("mitreden_http_requests_total{method=\"POST\",status=\"303\"} 1"))
         #expect(metrics.contains("mitreden_mail_queue_length 0"))
+        // The one stored answer was one group commit, timed; no WAL restart was needed.
+        #expect(metrics.contains("mitreden_commit_seconds_count 1\n") && metrics.contains("mitreden_commit_seconds_bucket{le=\"+Inf\"} 1\n"), "\(metrics)")
+        #expect(metrics.contains("# TYPE mitreden_commit_seconds histogram") && metrics.contains("mitreden_wal_restart_seconds_count 0\n"))
+        let longest = metrics.split(separator: "\n").first { $0.hasPrefix("mitreden_commit_longest_seconds ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        #expect(longest.map { $0 > 0 && $0 < 5 } == true, "\(metrics)")
     }
 
     @Test("templates/page.html wraps every public page; check finds an unknown placeholder in it")

@@ -48,6 +48,10 @@ struct ResponseWriterTests {
             #expect(stored == 20_000)
             #expect(try Database(directory: directory).connection.row("SELECT count(*) AS n FROM responses")?.int("n") == 20_000)
             largest.append(largestWAL)
+            // Each group commit is timed, and each restart (none when never asked for).
+            let (commits, restarts) = writer.times()
+            #expect(commits.count > 0 && commits.count <= 20_000 && commits.longest > 0 && commits.sum >= commits.longest)
+            #expect(restartFrames == 300 ? restarts.count > 0 : restarts.count == 0, "\(restarts.count) restarts")
             if restartFrames == 300 {
                 // The writer checkpoints nothing itself (wal_autocheckpoint 0): the pages in the
                 // database file were copied by the checkpointer.
@@ -57,6 +61,14 @@ struct ResponseWriterTests {
         // Seen: 3-4 MB against 90 MB.
         #expect(largest[0] * 4 < largest[1], "largest WAL with restarts \(largest[0]) bytes, without \(largest[1])")
         #expect(databaseSize > 1_000_000, "database file \(databaseSize) bytes")
+    }
+
+    @Test("durations fall into the bucket of the first bound at or above them")
+    func histogramBuckets() {
+        var h = DurationHistogram()
+        for seconds in [0.0005, 0.001, 0.003, 10] { h.record(seconds) }
+        #expect(h.counts[0] == 2 && h.counts[1] == 0 && h.counts[2] == 1 && h.counts.last == 1 && h.count == 4)
+        #expect(h.longest == 10 && abs(h.sum - 10.0045) < 1e-9)
     }
 
     @Test("under load the answers of one commit share half their id")
