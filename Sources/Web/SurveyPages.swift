@@ -66,7 +66,7 @@ struct SurveyPages {
 
     func form(_ request: Request, survey: Survey, language: String, token: String?, action: String, post: Bool) -> Reply {
         guard post else {
-            return .now(blankForms.page(survey, language: language, action: action, frame: frame))
+            return .now(blankForms.page(survey, language: language, action: action, shared: token == nil, frame: frame))
         }
         guard Self.isFormEncoded(request.header("content-type")) else {
             return .now(.text(415, "send the form as application/x-www-form-urlencoded"))
@@ -116,14 +116,20 @@ struct SurveyPages {
 
 /// The empty form page of a survey in a language is the same for every visitor but for its
 /// action URL: rendered once per survey version and language, and kept as the bytes of the
-/// whole response body in two halves around the action.
+/// whole response body in two halves around the action. An open survey's action is the same
+/// for everyone, so its last whole body is kept too and answered without a copy.
 final class BlankForms: @unchecked Sendable {
     private let lock = NSLock()
     private struct Key: Hashable { let survey: String; let language: String; let fingerprint: UInt64 }
-    private var forms: [Key: (before: [UInt8], after: [UInt8], headers: [(String, String)])] = [:]
+    private struct Form {
+        let before: [UInt8], after: [UInt8], headers: [(String, String)]
+        var whole: (action: String, body: [UInt8])?
+    }
+    private var forms: [Key: Form] = [:]
     private static let marker = "\u{1}action\u{1}"
 
-    func page(_ survey: Survey, language: String, action: String, frame: PageFrame) -> Response {
+    /// `shared`: the action is the same for every visitor (an open survey's), not a personal link.
+    func page(_ survey: Survey, language: String, action: String, shared: Bool, frame: PageFrame) -> Response {
         let key = Key(survey: survey.id, language: language, fingerprint: survey.fingerprint)
         let halves = lock.withLock {
             if let cached = forms[key] { return cached }
@@ -133,15 +139,17 @@ final class BlankForms: @unchecked Sendable {
             let body = page.body
             let mark = Array(HTML.escape(Self.marker).utf8)
             let at = (0...(body.count - mark.count)).first { body[$0..<($0 + mark.count)].elementsEqual(mark) }!
-            let halves = (before: Array(body[..<at]), after: Array(body[(at + mark.count)...]), headers: page.headers)
+            let halves = Form(before: Array(body[..<at]), after: Array(body[(at + mark.count)...]), headers: page.headers)
             if forms.count > 256 { forms.removeAll() }
             forms[key] = halves
             return halves
         }
+        if let whole = halves.whole, whole.action == action { return Response(status: 200, headers: halves.headers, body: whole.body) }
         var body = halves.before
         body.reserveCapacity(halves.before.count + halves.after.count + 128)
         body.append(contentsOf: HTML.escape(action).utf8)
         body.append(contentsOf: halves.after)
+        if shared { lock.withLock { forms[key]?.whole = (action, body) } }
         return Response(status: 200, headers: halves.headers, body: body)
     }
 }

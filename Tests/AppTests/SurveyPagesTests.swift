@@ -35,6 +35,7 @@ struct SurveyPagesTests {
         #expect(form.status == 200)
         #expect(form.body.contains("<legend>Wie alt bist du? <span class=\"required\">(Pflichtfrage)</span></legend>"))
         #expect(form.body.contains("Nur beantworten, wenn: „Engagierst du dich ehrenamtlich"))
+        #expect(form.body.contains("action=\"/t/\(token)?lang=de\""))
 
         let mistake = try httpClient(port, "POST", "/t/\(token)", form: answers.replacingOccurrences(of: "alter=15-17&", with: "") + "&zufriedenheit=9")
         #expect(mistake.status == 422)
@@ -88,7 +89,12 @@ struct SurveyPagesTests {
         try closed.write(toFile: dir + "/surveys/bildungskonferenz-2027.yml", atomically: true, encoding: .utf8)
         let (serve, port) = try startServe(in: dir)
         defer { kill(serve.processIdentifier, SIGKILL); serve.waitUntilExit() }
-        #expect(try httpClient(port, "GET", "/s/familienfreundlichkeit-herzberg?lang=en").body.contains("<html lang=\"en\">"))
+        // The open form's page, kept whole after the first time, in each language with its own action.
+        let german = try httpClient(port, "GET", "/s/familienfreundlichkeit-herzberg").body
+        let english = try httpClient(port, "GET", "/s/familienfreundlichkeit-herzberg?lang=en").body
+        #expect(german.contains("action=\"/s/familienfreundlichkeit-herzberg?lang=de\"") && english.contains("action=\"/s/familienfreundlichkeit-herzberg?lang=en\""))
+        #expect(try httpClient(port, "GET", "/s/familienfreundlichkeit-herzberg?lang=de").body == german)
+        #expect(english.contains("<html lang=\"en\">"))
         let stored = try httpClient(port, "POST", "/s/familienfreundlichkeit-herzberg", form: "wohnort=umland&kinder=2&elternportal=yes")
         #expect(stored.status == 303)
         #expect(try httpClient(port, "GET", "/s/jugendcheck-2027").status == 404)
