@@ -30,7 +30,8 @@ public struct Request: Sendable {
 
     /// Whether the connection stays open after this request.
     public var keepAlive: Bool {
-        guard let connection = header("connection") else { return version == "HTTP/1.1" }
+        // Names are stored lower-cased: compared directly, this runs for every request.
+        guard let connection = headers.first(where: { $0.name == "connection" })?.value else { return version == "HTTP/1.1" }
         let options = connection.lowercased().split(separator: ",").map { $0.trimmingSpacesAndTabs() }
         return version == "HTTP/1.1" ? !options.contains("close") : options.contains("keep-alive")
     }
