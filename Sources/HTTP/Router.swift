@@ -13,9 +13,14 @@ public struct Router: Sendable {
 
     struct Route: Sendable {
         let methods: [String]
-        /// The pattern's segments; a parameter's (`:token`) without its colon.
-        let segments: [(text: String, isParameter: Bool)]
+        let segments: [Segment]
         let handler: DeferredHandler
+    }
+
+    /// A segment of a pattern: bytes to equal, or a parameter (`:token`, named without its colon).
+    enum Segment: Sendable {
+        case literal([UInt8])
+        case parameter(String)
     }
 
     private var routes: [Route] = []
@@ -37,38 +42,30 @@ public struct Router: Sendable {
     }
 
     public mutating func addDeferred(_ methods: [String], _ pattern: String, _ handler: @escaping DeferredHandler) {
-        let segments = Self.segments(pattern, decode: false).map { $0.hasPrefix(":") ? (String($0.dropFirst()), true) : ($0, false) }
-        routes.append(Route(methods: methods, segments: segments, handler: handler))
-    }
-
-    /// The path's segments, each percent-decoded after splitting (bytes, not characters: this runs once per request).
-    static func segments(_ path: String, decode: Bool) -> [String] {
-        var path = path
-        return path.withUTF8 { segments(of: $0, decode: decode) }
-    }
-
-    private static func segments(of bytes: UnsafeBufferPointer<UInt8>, decode: Bool) -> [String] {
-        var segments: [String] = []
-        var start = bytes.firstIndex(of: 0x2F).map { $0 + 1 } ?? bytes.count
-        while start <= bytes.count {
-            let end = bytes[start...].firstIndex(of: 0x2F) ?? bytes.count
-            let piece = bytes[start..<end]
-            segments.append(decode && piece.contains(0x25) ? FormData.unescape(ArraySlice(piece), plusIsSpace: false) : String(decoding: piece, as: UTF8.self))
-            start = end + 1
+        var segments: [Segment] = []
+        var path = Array(pattern.utf8)[...]
+        if path.first == 0x2F { path = path.dropFirst() }
+        for piece in path.split(separator: 0x2F, omittingEmptySubsequences: false) {
+            segments.append(piece.first == 0x3A ? .parameter(String(decoding: piece.dropFirst(), as: UTF8.self)) : .literal(Array(piece)))
         }
-        return segments
+        routes.append(Route(methods: methods, segments: segments, handler: handler))
     }
 
     /// Hands `request` to its route; the answer goes to `responder`, now or later.
     public func route(_ request: Request, _ responder: Responder) {
-        let segments = Self.segments(request.path, decode: true)
+        var path = request.path
+        let method = request.method == "HEAD" ? "GET" : request.method
         var allowed: [String] = []
-        for route in routes {
-            guard let parameters = match(route.segments, segments) else { continue }
-            let method = request.method == "HEAD" ? "GET" : request.method
-            if route.methods.contains(method) { return route.handler(request, parameters, responder) }
-            allowed += route.methods
+        // The path is matched in place: no array of its segments, a String only for a parameter.
+        let found = path.withUTF8 { bytes -> (Route, [String: String])? in
+            for route in routes {
+                guard let parameters = Self.match(route.segments, bytes) else { continue }
+                if route.methods.contains(method) { return (route, parameters) }
+                allowed += route.methods
+            }
+            return nil
         }
+        if let (route, parameters) = found { return route.handler(request, parameters, responder) }
         if !allowed.isEmpty {
             var response = Response.text(405, "method not allowed")
             response.headers.append(("Allow", (allowed.contains("GET") ? allowed + ["HEAD"] : allowed).joined(separator: ", ")))
@@ -82,12 +79,26 @@ public struct Router: Sendable {
         Responder.wait { route(request, $0) }
     }
 
-    private func match(_ pattern: [(text: String, isParameter: Bool)], _ segments: [String]) -> [String: String]? {
-        guard pattern.count == segments.count else { return nil }
-        for (p, s) in zip(pattern, segments) where p.isParameter ? s.isEmpty : p.text != s { return nil }
+    /// The parameters when `path` has the pattern's segments: split at '/' after the first, each
+    /// percent-decoded after splitting (so `%2F` stays inside its segment); a parameter is not empty.
+    private static func match(_ pattern: [Segment], _ path: UnsafeBufferPointer<UInt8>) -> [String: String]? {
+        var start = path.firstIndex(of: 0x2F).map { $0 + 1 } ?? path.count
         var parameters: [String: String] = [:]
-        for (p, s) in zip(pattern, segments) where p.isParameter { parameters[p.text] = s }
-        return parameters
+        for segment in pattern {
+            guard start <= path.count else { return nil }   // the path has fewer segments
+            let end = path[start...].firstIndex(of: 0x2F) ?? path.count
+            let piece = path[start..<end]
+            start = end + 1
+            let encoded = piece.contains(0x25)
+            switch segment {
+            case .literal(let text):
+                if encoded ? !FormData.unescape(ArraySlice(piece), plusIsSpace: false).utf8.elementsEqual(text) : !piece.elementsEqual(text) { return nil }
+            case .parameter(let name):
+                guard !piece.isEmpty else { return nil }
+                parameters[name] = encoded ? FormData.unescape(ArraySlice(piece), plusIsSpace: false) : String(decoding: piece, as: UTF8.self)
+            }
+        }
+        return start > path.count ? parameters : nil   // nil: the path has more segments
     }
 }
 

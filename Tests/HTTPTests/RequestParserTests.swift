@@ -86,6 +86,11 @@ struct RouterTests {
         #expect(router.respond(Request(method: "GET", path: "/u/ab%2Fc")).body == Array("u ab/c\n".utf8))
         #expect(router.respond(Request(method: "GET", path: "/u/../api")).status == 404)
         #expect(router.respond(Request(method: "GET", path: "/u/")).status == 404)
+        // Literal segments compare decoded; a segment more or less, or a trailing slash, is another path.
+        #expect(router.respond(Request(method: "GET", path: "/%75/x%41")).body == Array("u xA\n".utf8))
+        for other in ["/u/x/", "/u/x/y", "/u", "/", "//x", "/uu/x", "/U/x"] {
+            #expect(router.respond(Request(method: "GET", path: other)).status == 404, "\(other)")
+        }
     }
 
     @Test("a known path with another method is 405 with Allow; HEAD uses GET")
