@@ -29,15 +29,12 @@ enum ResponseIDs {
         let surveys: [(id: String, least: Int?)]
         /// For each response, its survey's index in `surveys`.
         let survey: [Int]
-
-        /// Ids that share nothing.
-        static func unshared(_ count: Int) -> Plan { Plan(ids: (0..<count).map { _ in Token.make() }, surveys: [], survey: []) }
     }
 
-    /// Shared halves for the surveys with enough answers in `batch`. A group holds answers to
-    /// one survey or a few, so they are told apart by a short search, not by hashing their ids,
-    /// and the random bytes of all ids come from one call.
-    static func plan(_ batch: [NewResponse]) -> Plan {
+    /// Shared halves for the surveys with enough answers in `batch` (none when not `shared`).
+    /// A group holds answers to one survey or a few, so they are told apart by a short search,
+    /// not by hashing their ids, and the random bytes of all ids come from one call.
+    static func plan(_ batch: [NewResponse], shared: Bool = true) -> Plan {
         var surveys: [(id: String, count: Int, least: Int)] = []
         var survey: [Int] = []
         survey.reserveCapacity(batch.count)
@@ -54,7 +51,7 @@ enum ResponseIDs {
         let idBytes = 2 * sharedBytes
         let random = Token.secureRandomBytes(batch.count * idBytes + surveys.count * sharedBytes)
         let prefixes = surveys.indices.map { i -> ArraySlice<UInt8>? in
-            guard surveys[i].count >= surveys[i].least else { return nil }
+            guard shared, surveys[i].count >= surveys[i].least else { return nil }
             let start = batch.count * idBytes + i * sharedBytes
             return random[start..<start + sharedBytes]
         }
@@ -67,12 +64,8 @@ enum ResponseIDs {
     }
 
     /// Throws `TooFew` unless every survey whose answers share a half had at least its minimum
-    /// of them stored (or none).
-    static func check(_ plan: Plan, _ outcomes: [StoreOutcome]) throws {
-        var stored = [Int](repeating: 0, count: plan.surveys.count)
-        for (i, outcome) in zip(plan.survey, outcomes) {
-            if case .stored = outcome { stored[i] += 1 }
-        }
+    /// of them stored (or none). `stored`: per survey of the plan, the answers stored.
+    static func check(_ plan: Plan, stored: [Int]) throws {
         for (i, survey) in plan.surveys.enumerated() {
             if let least = survey.least, stored[i] > 0 && stored[i] < least { throw TooFew() }
         }
@@ -89,24 +82,22 @@ extension Database {
             try connection.transaction {
                 var outcomes: [StoreOutcome] = []
                 outcomes.reserveCapacity(responses.count)
-                // One count update per survey, not per answer.
-                var stored: [(survey: String, count: Int)] = []
-                for (response, id) in zip(responses, plan.ids) {
-                    let outcome = try insert(response, id: id, now: now, counted: false)
+                var stored = [Int](repeating: 0, count: plan.surveys.count)   // per survey of the plan
+                for (n, response) in responses.enumerated() {
+                    let outcome = try insert(response, id: plan.ids[n], now: now, counted: false)
                     outcomes.append(outcome)
-                    guard case .stored = outcome else { continue }
-                    if let i = stored.firstIndex(where: { $0.survey == response.surveyID }) { stored[i].count += 1 }
-                    else { stored.append((response.surveyID, 1)) }
+                    if case .stored = outcome { stored[plan.survey[n]] += 1 }
                 }
-                for (survey, count) in stored { try addToCount(survey, count) }
-                try ResponseIDs.check(plan, outcomes)
+                // One count update per survey, not per answer.
+                for (i, count) in stored.enumerated() where count > 0 { try addToCount(plan.surveys[i].id, count) }
+                try ResponseIDs.check(plan, stored: stored)
                 return outcomes
             }
         }
         do {
             return try store(ResponseIDs.plan(responses))
         } catch is ResponseIDs.TooFew {
-            return try store(.unshared(responses.count))
+            return try store(ResponseIDs.plan(responses, shared: false))
         }
     }
 }
