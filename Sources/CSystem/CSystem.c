@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CSystem.h"
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -49,6 +50,11 @@ int mitreden_batch_thread(void) {
     return sched_setscheduler(0, SCHED_BATCH, &param);
 }
 
-int mitreden_start_writeback(int fd) {
-    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+int mitreden_write_back(int fd, long chunk) {
+    struct stat st;
+    if (fstat(fd, &st) != 0) return -1;
+    for (off_t at = 0; at < st.st_size; at += chunk) {
+        if (sync_file_range(fd, at, chunk, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0) return -1;
+    }
+    return 0;
 }

@@ -36,7 +36,8 @@ void mitreden_name_thread(const char *name);
 /// sched_setscheduler(SCHED_BATCH) for the calling thread: background work that the kernel does
 /// not let preempt others on wakeup (no privilege needed). Returns 0, or -1 with errno.
 int mitreden_batch_thread(void);
-/// sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE): starts writing the file's dirty pages to
-/// disk without waiting for them. Returns 0, or -1 with errno.
-int mitreden_start_writeback(int fd);
+/// Writes the file's dirty pages to disk `chunk` bytes of the file at a time, waiting for each
+/// chunk before the next (sync_file_range WAIT_BEFORE | WRITE | WAIT_AFTER), so that other
+/// writers' syncs never queue behind more than one chunk. Returns 0, or -1 with errno.
+int mitreden_write_back(int fd, long chunk);
 #endif
