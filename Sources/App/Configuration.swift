@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Mail
 
 /// Everything the daemon and the commands are configured with: global options, each also an
@@ -31,6 +32,9 @@ public struct Configuration: Sendable, Equatable {
     public var smtpCAFile: String?
     /// Seconds before the first retry of a deferred message (doubling up to an hour).
     public var smtpRetrySeconds: Double = 60
+    /// Reverse proxies whose `X-Forwarded-For` names the client, and whose connections are not
+    /// limited per client (`MITREDEN_TRUSTED_PROXIES`, IPv4 addresses separated by commas; empty: none).
+    public var trustedProxies: Set<String> = ["127.0.0.1"]
 
     /// The database file.
     public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("mitreden.sqlite") }
@@ -133,6 +137,16 @@ public struct Configuration: Sendable, Equatable {
         }
         if let from = c.smtpFrom, MailAddress(parsing: from) == nil {
             throw ConfigurationError("MITREDEN_SMTP_FROM '\(from)' must be an address, e.g. 'Bildungsbüro Elbe-Elster <bildung@lkee.de>'")
+        }
+        if let v = environment["MITREDEN_TRUSTED_PROXIES"] {
+            let addresses = v.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            for address in addresses {
+                var parsed = in_addr()
+                guard inet_pton(AF_INET, address, &parsed) == 1 else {
+                    throw ConfigurationError("MITREDEN_TRUSTED_PROXIES '\(address)' must be the IPv4 address of a reverse proxy, e.g. 127.0.0.1 (several separated by commas; empty for none)")
+                }
+            }
+            c.trustedProxies = Set(addresses)
         }
         return c
     }

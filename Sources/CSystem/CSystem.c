@@ -58,3 +58,8 @@ int mitreden_write_back(int fd, long chunk) {
     }
     return 0;
 }
+
+#include <malloc.h>
+void mitreden_release_free_memory(void) {
+    malloc_trim(0);
+}

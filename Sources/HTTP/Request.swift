@@ -9,8 +9,10 @@ public struct Request: Sendable {
     /// Header fields in order; names lower-cased.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
-    /// The peer's address, for logs and metrics only.
+    /// The address the connection came from (a reverse proxy's, behind one).
     public var peer: String = ""
+    /// The peer is one of the server's trusted reverse proxies.
+    public var peerIsTrustedProxy = false
 
     public init(method: String, path: String, query: String = "", version: String = "HTTP/1.1",
                 headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
@@ -26,6 +28,15 @@ public struct Request: Sendable {
     public func header(_ name: String) -> String? {
         let lower = name.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? name.lowercased() : name
         return headers.first { $0.name == lower }?.value
+    }
+
+    /// The client's address: the peer's, or behind a trusted proxy the last address that proxy
+    /// put in `X-Forwarded-For` (the addresses before it are the client's own claims). For
+    /// limits per client, never for anything that must be proven.
+    public var client: String {
+        guard peerIsTrustedProxy, let forwarded = headers.last(where: { $0.name == "x-forwarded-for" })?.value,
+              let last = forwarded.split(separator: ",").last?.trimmingSpacesAndTabs(), !last.isEmpty else { return peer }
+        return String(last)
     }
 
     /// Whether the connection stays open after this request.

@@ -14,72 +14,154 @@ public struct RequestParser {
 
     public var maxHeaderBytes = 16 * 1024
     public var maxBodyBytes = 1 << 20
+    /// The longest chunk-size line, extensions included.
+    public var maxChunkLineBytes = 1024
+
+    /// The most bytes one request may take on the wire: its head, its body with the chunked
+    /// framing, and its trailer fields. Beyond it the request is refused, whatever part grew.
+    public var maxRequestBytes: Int { 2 * maxHeaderBytes + maxBodyBytes }
 
     public init() {}
 
+    /// How far the parser got in a request that is not complete yet, so that the next bytes are
+    /// read from where it stopped: each byte of a request is looked at a bounded number of
+    /// times, however slowly it arrives (RFC 9112 leaves this to the server; re-reading from
+    /// the start would cost quadratic time). Offsets are from the start of the request.
+    public struct Progress {
+        /// Bytes already searched for the blank line that ends the head.
+        var searched = 0
+        var head: Head?
+        var bodyStart = 0
+        var chunks = ChunkProgress()
+
+        public init() {}
+
+        /// The request's head has been read and its body is still coming.
+        public var readingBody: Bool { head != nil }
+        /// The body's declared length (nil when chunked or before the head).
+        public var declaredBodyBytes: Int? { head.map { $0.chunked ? nil : ($0.contentLength ?? 0) } ?? nil }
+    }
+
+    /// Parses one request from a buffer that holds all of it (tests, the fuzzer).
     public func parse(_ buffer: ArraySlice<UInt8>) -> Result {
-        guard let headEnd = find(buffer, [13, 10, 13, 10]) else {
-            if buffer.count > maxHeaderBytes { return .refused(status: 431, reason: "header block over \(maxHeaderBytes) bytes") }
-            // A bare LF ending the head would never be found; refuse it once a line ends that way.
-            if let lf = buffer.firstIndex(of: 10), lf == buffer.startIndex || buffer[lf - 1] != 13 {
-                return .refused(status: 400, reason: "a line ends without CR LF")
+        var progress = Progress()
+        return parse(buffer, &progress)
+    }
+
+    /// Parses the request at the start of `buffer`, resuming from `progress`; after a request or a
+    /// refusal `progress` is reset for the next one.
+    public func parse(_ buffer: ArraySlice<UInt8>, _ progress: inout Progress) -> Result {
+        let result = step(buffer, &progress)
+        if case .incomplete = result {} else { progress = Progress() }
+        return result
+    }
+
+    private func step(_ buffer: ArraySlice<UInt8>, _ progress: inout Progress) -> Result {
+        let base = buffer.startIndex
+        if progress.head == nil {
+            let from = base + max(0, progress.searched - 3)
+            guard let headEnd = find(buffer[from...], [13, 10, 13, 10]) else {
+                if buffer.count > maxHeaderBytes { return .refused(status: 431, reason: "header block over \(maxHeaderBytes) bytes") }
+                // A bare LF ending the head would never be found; refuse it once a line ends that way.
+                var i = base + max(0, progress.searched)
+                while i < buffer.endIndex {
+                    if buffer[i] == 10 && (i == base || buffer[i - 1] != 13) { return .refused(status: 400, reason: "a line ends without CR LF") }
+                    i += 1
+                }
+                progress.searched = buffer.count
+                return .incomplete
             }
-            return .incomplete
+            if headEnd - base > maxHeaderBytes { return .refused(status: 431, reason: "header block over \(maxHeaderBytes) bytes") }
+            let read = buffer[base..<headEnd].withUnsafeBufferPointer { readHead($0) }
+            switch read {
+            case .failure(let refusal): return .refused(status: refusal.status, reason: refusal.reason)
+            case .success(let head):
+                if !head.chunked, let length = head.contentLength, length > maxBodyBytes {
+                    return .refused(status: 413, reason: "body over \(maxBodyBytes) bytes")
+                }
+                progress.head = head
+                progress.bodyStart = headEnd + 4 - base
+                progress.chunks = ChunkProgress(at: progress.bodyStart)
+            }
         }
-        if headEnd - buffer.startIndex > maxHeaderBytes { return .refused(status: 431, reason: "header block over \(maxHeaderBytes) bytes") }
-        let read = buffer[buffer.startIndex..<headEnd].withUnsafeBufferPointer { readHead($0) }
-        guard case .success(let head) = read else {
-            if case .failure(let refusal) = read { return .refused(status: refusal.status, reason: refusal.reason) }
-            return .incomplete
-        }
+        guard let head = progress.head else { return .incomplete }
         var request = Request(method: head.method, path: head.path, query: head.query, version: head.version, headers: head.headers)
-        let bodyStart = headEnd + 4
         if head.chunked {
-            switch readChunked(buffer[bodyStart...]) {
+            switch readChunks(buffer, &progress.chunks) {
             case .incomplete: return .incomplete
             case .refused(let status, let reason): return .refused(status: status, reason: reason)
             case .body(let body, let end):
                 request.body = body
-                return .request(request, consumed: end - buffer.startIndex)
+                return .request(request, consumed: end)
             }
         }
         let length = head.contentLength ?? 0
-        if length > maxBodyBytes { return .refused(status: 413, reason: "body over \(maxBodyBytes) bytes") }
+        let bodyStart = base + progress.bodyStart
         guard buffer.endIndex - bodyStart >= length else { return .incomplete }
         request.body = Array(buffer[bodyStart..<(bodyStart + length)])
-        return .request(request, consumed: bodyStart + length - buffer.startIndex)
+        return .request(request, consumed: bodyStart + length - base)
     }
 
     enum ChunkResult { case incomplete, refused(Int, String), body([UInt8], end: Int) }
 
-    func readChunked(_ bytes: ArraySlice<UInt8>) -> ChunkResult {
+    /// Where a chunked body's reading stands (offsets from the start of the request).
+    struct ChunkProgress {
+        /// The start of the next chunk-size line, chunk or trailer line.
+        var at = 0
+        /// Bytes of the current line already searched for its CR LF.
+        var searched = 0
         var body: [UInt8] = []
-        var i = bytes.startIndex
+        /// The size of the chunk whose data starts at `at`, once its size line was read.
+        var pendingChunk: Int?
+        /// Where the trailer section starts, once the last chunk was read.
+        var trailers: Int?
+    }
+
+    /// A chunked body (RFC 9112 section 7.1), resumed where the last call stopped. Refused: a
+    /// size line over `maxChunkLineBytes` (extensions included), a body over `maxBodyBytes`,
+    /// trailer fields over `maxHeaderBytes`, and a request whose wire bytes pass `maxRequestBytes`.
+    func readChunks(_ buffer: ArraySlice<UInt8>, _ state: inout ChunkProgress) -> ChunkResult {
+        let base = buffer.startIndex
         while true {
-            guard let lineEnd = find(bytes[i...], [13, 10]) else {
-                return bytes.endIndex - i > 1024 ? .refused(400, "chunk size line too long") : .incomplete
+            if let size = state.pendingChunk {
+                let start = base + state.at
+                guard buffer.endIndex - start >= size + 2 else { return .incomplete }
+                state.body += buffer[start..<(start + size)]
+                guard buffer[start + size] == 13, buffer[start + size + 1] == 10 else { return .refused(400, "chunk data not followed by CR LF") }
+                state.at += size + 2
+                state.pendingChunk = nil
+                state.searched = state.at
+                continue
             }
-            let line = bytes[i..<lineEnd]
+            let lineStart = base + state.at
+            let from = base + max(state.at, state.searched - 1)
+            guard let lineEnd = find(buffer[from...], [13, 10]) else {
+                state.searched = buffer.count
+                if let trailers = state.trailers {
+                    if buffer.count - trailers > maxHeaderBytes { return .refused(431, "trailer fields over \(maxHeaderBytes) bytes") }
+                } else if buffer.endIndex - lineStart > maxChunkLineBytes {
+                    return .refused(400, "chunk size line over \(maxChunkLineBytes) bytes")
+                }
+                return .incomplete
+            }
+            state.at = lineEnd + 2 - base
+            state.searched = state.at
+            if let trailers = state.trailers {
+                if state.at - trailers > maxHeaderBytes { return .refused(431, "trailer fields over \(maxHeaderBytes) bytes") }
+                if lineEnd == lineStart { return .body(state.body, end: state.at) }
+                continue
+            }
+            let line = buffer[lineStart..<lineEnd]
+            if line.count > maxChunkLineBytes { return .refused(400, "chunk size line over \(maxChunkLineBytes) bytes") }
             let sizePart = line.prefix { $0 != 0x3B }
             guard !sizePart.isEmpty, sizePart.count <= 15, sizePart.allSatisfy({ FormData.hexValue($0) != nil }) else {
                 return .refused(400, "a chunk size is not plain hexadecimal digits (or too large)")
             }
             var size = 0
             for b in sizePart { size = size << 4 | Int(FormData.hexValue(b)!) }
-            if body.count + size > maxBodyBytes { return .refused(413, "body over \(maxBodyBytes) bytes") }
-            i = lineEnd + 2
-            if size == 0 {
-                // Trailer fields, then an empty line.
-                while true {
-                    guard let end = find(bytes[i...], [13, 10]) else { return .incomplete }
-                    if end == i { return .body(body, end: end + 2) }
-                    i = end + 2
-                }
-            }
-            guard bytes.endIndex - i >= size + 2 else { return .incomplete }
-            body += bytes[i..<(i + size)]
-            guard bytes[i + size] == 13, bytes[i + size + 1] == 10 else { return .refused(400, "chunk data not followed by CR LF") }
-            i += size + 2
+            if state.body.count + size > maxBodyBytes { return .refused(413, "body over \(maxBodyBytes) bytes") }
+            if state.at > maxRequestBytes { return .refused(413, "request over \(maxRequestBytes) bytes") }
+            if size == 0 { state.trailers = state.at } else { state.pendingChunk = size }
         }
     }
 
@@ -184,6 +266,8 @@ public struct RequestParser {
                     from = to + 1
                 }
             case "transfer-encoding":
+                // Two fields could be read as one list or as two codings: refused, not guessed.
+                if hasTransferEncoding { return refuse(400, "more than one Transfer-Encoding header") }
                 hasTransferEncoding = true
                 let codings = text.lowercased().split(separator: ",").map { String($0.trimmingSpacesAndTabs()) }
                 guard codings == ["chunked"] else { return refuse(501, "only chunked transfer coding is supported") }

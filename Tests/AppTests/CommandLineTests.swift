@@ -96,6 +96,13 @@ struct ConfigurationTests {
         #expect(c.listenHost == "::1" && c.listenPort == 9000)
     }
 
+    @Test("trusted proxies: loopback by default, a list, or none when empty")
+    func trustedProxies() throws {
+        #expect(try Configuration.parse(options: [:], environment: [:]).trustedProxies == ["127.0.0.1"])
+        #expect(try Configuration.parse(options: [:], environment: ["MITREDEN_TRUSTED_PROXIES": "10.0.0.5, 10.0.0.6"]).trustedProxies == ["10.0.0.5", "10.0.0.6"])
+        #expect(try Configuration.parse(options: [:], environment: ["MITREDEN_TRUSTED_PROXIES": ""]).trustedProxies.isEmpty)
+    }
+
     @Test("invalid values are refused with what they should be", arguments: [
         (["MITREDEN_LISTEN": "localhost"], "must be HOST:PORT"),
         (["MITREDEN_LISTEN": "127.0.0.1:+80"], "must be HOST:PORT"),
@@ -105,6 +112,7 @@ struct ConfigurationTests {
         (["MITREDEN_WEBHOOK_SECRET": "geheim"], "'whsec_'"),
         (["MITREDEN_ADMIN_TOKEN": "short"], "too short"),
         (["MITREDEN_BASE_URL": "umfrage.lkee.de"], "not an http(s) address"),
+        (["MITREDEN_TRUSTED_PROXIES": "proxy.lkee.de"], "IPv4 address of a reverse proxy"),
     ])
     func invalid(_ environment: [String: String], _ message: String) {
         #expect { try Configuration.parse(options: [:], environment: environment) } throws: { "\($0)".contains(message) }

@@ -64,6 +64,68 @@ struct RequestParserTests {
         guard case .refused(431, _) = parse("GET / HTTP/1.1\r\nHost: x\r\nX: " + String(repeating: "a", count: 17000)) else { Issue.record("not refused"); return }
     }
 
+    @Test("trailer fields past 16 KiB are refused with 431, also when their end never comes")
+    func endlessTrailers() {
+        let start = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n0\r\n"
+        let line = "X-T: " + String(repeating: "t", count: 1000) + "\r\n"
+        guard case .refused(431, _) = parse(start + String(repeating: line, count: 17)) else { Issue.record("not refused"); return }
+        guard case .refused(431, _) = parse(start + String(repeating: line, count: 17) + "\r\n") else { Issue.record("not refused"); return }
+        guard case .request(let r, _) = parse(start + String(repeating: line, count: 10) + "\r\n") else { Issue.record("10 KB of trailers refused"); return }
+        #expect(r.body == Array("A".utf8))
+    }
+
+    @Test("a chunk-size line with extensions over 1 KiB is refused even when its CR LF has come")
+    func longChunkExtension() {
+        let text = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;e=" + String(repeating: "x", count: 2000) + "\r\nA\r\n0\r\n\r\n"
+        guard case .refused(400, _) = parse(text) else { Issue.record("accepted: \(parse(text))"); return }
+    }
+
+    @Test("a body in one-byte chunks whose framing passes the request cap is refused with 413")
+    func framingCap() {
+        var text = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        text += String(repeating: "1;a=b\r\nA\r\n", count: 120_000) + "0\r\n\r\n"
+        guard case .refused(413, _) = parse(text) else { Issue.record("accepted: \(parse(text))"); return }
+    }
+
+    @Test("two Transfer-Encoding fields are refused, not read as one list")
+    func twoTransferEncodings() {
+        let text = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        guard case .refused(400, _) = parse(text) else { Issue.record("accepted: \(parse(text))"); return }
+    }
+
+    static let arriving = [
+        "POST /a?b=c HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nT: v\r\nU: w\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + String(repeating: "v", count: 3000) + "\r\n\r\n",
+    ]
+
+    @Test("a request arriving in pieces of any size parses as when whole, resuming where it stopped", arguments: arriving, [1, 2, 3, 7, 64])
+    func resumes(_ text: String, _ piece: Int) {
+        let bytes = Array(text.utf8) + Array("GET /next HTTP/1.1\r\n".utf8)
+        guard case .request(let whole, let wholeConsumed) = parse(text) else { Issue.record("not parsed whole"); return }
+        var progress = RequestParser.Progress()
+        var end = 0
+        while end < bytes.count {
+            end = min(bytes.count, end + piece)
+            switch RequestParser().parse(bytes[0..<end], &progress) {
+            case .incomplete:
+                // Nothing is searched twice: the head's search, or the chunk line's, stands at the end.
+                if progress.head == nil { #expect(progress.searched == end) }
+                else if progress.head!.chunked && progress.chunks.pendingChunk == nil { #expect(progress.chunks.searched == end) }
+                continue
+            case .refused(let status, let reason): Issue.record("refused \(status) \(reason) at \(end)"); return
+            case .request(let r, let consumed):
+                #expect(r.method == whole.method && r.path == whole.path && r.query == whole.query && r.body == whole.body)
+                #expect(r.headers.map(\.value) == whole.headers.map(\.value) && consumed == wholeConsumed)
+                #expect(end - consumed < piece, "answered as soon as the request was complete")
+                // Reset for the next request.
+                #expect(!progress.readingBody)
+                return
+            }
+        }
+        Issue.record("never complete")
+    }
+
     @Test("form decoding: '+' is a space, percent escapes are bytes, bad escapes stay")
     func form() {
         let pairs = FormData.decode(Array("a=1+2&b=%C3%A4%2B&c&d=%zz&a=3".utf8))

@@ -60,6 +60,7 @@ extension Commands {
                          surveys: { daemon.surveysByID }, webhookSecret: config.webhookSecret, adminToken: config.adminToken,
                          bounceAddress: BounceAddress(pattern: config.bounceAddress, from: MailSetup.from(config)), frame: try pageFrame(config))
         let server = Server(host: config.listenHost, port: config.listenPort) { request, responder in web.route(request, responder) }
+        server.trustedProxies = config.trustedProxies
         let port: UInt16
         do {
             port = try server.start()

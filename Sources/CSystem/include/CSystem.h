@@ -40,4 +40,6 @@ int mitreden_batch_thread(void);
 /// chunk before the next (sync_file_range WAIT_BEFORE | WRITE | WAIT_AFTER), so that other
 /// writers' syncs never queue behind more than one chunk. Returns 0, or -1 with errno.
 int mitreden_write_back(int fd, long chunk);
+/// malloc_trim(0): gives the allocator's free memory back to the system (after a burst of large buffers).
+void mitreden_release_free_memory(void);
 #endif
