@@ -43,3 +43,8 @@ enum Log {
                       parts.tm_hour, parts.tm_min, parts.tm_sec, now.tv_nsec / 1_000_000)
     }
 }
+
+/// A count with its noun in the right number: "1 participant", "2 participants", "0 copies".
+func counted(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+    "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
+}

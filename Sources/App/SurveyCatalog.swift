@@ -51,7 +51,7 @@ struct SurveyCatalog {
         var lines = ["mitreden: error: no survey '\(id)' in \(directory)" + (known.isEmpty ? "" : " (surveys: \(known.joined(separator: ", ")))")]
         let brokenFiles = Set(catalog.errors.map { $0.split(separator: ":")[0] })
         if !brokenFiles.isEmpty {
-            lines.append("note: \(brokenFiles.count) survey file\(brokenFiles.count == 1 ? " has" : "s have") errors and \(brokenFiles.count == 1 ? "was" : "were") left out (\(brokenFiles.sorted().joined(separator: ", "))); run 'mitreden check'")
+            lines.append("note: \(counted(brokenFiles.count, "survey file")) \(brokenFiles.count == 1 ? "has" : "have") errors and \(brokenFiles.count == 1 ? "was" : "were") left out (\(brokenFiles.sorted().joined(separator: ", "))); run 'mitreden check'")
         }
         throw InputError(lines)
     }

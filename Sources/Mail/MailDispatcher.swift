@@ -60,7 +60,8 @@ public final class MailDispatcher {
     /// Gives back mail claimed by processes that died, then sends everything due now.
     /// Returns when nothing due is left, or soon after `shouldStop` turns true (mail in
     /// flight is finished and recorded; mail not yet started goes back to the queue).
-    public func deliverDue(shouldStop: @escaping () -> Bool = { false }) throws -> DispatchSummary {
+    /// `progress` is told the outcomes so far after each group of them is recorded.
+    public func deliverDue(shouldStop: @escaping () -> Bool = { false }, progress: (DispatchSummary) -> Void = { _ in }) throws -> DispatchSummary {
         let released = try database.releaseAbandonedClaims { owner in
             guard let pid = pid_t(owner) else { return false }
             return kill(pid, 0) == 0 || errno == EPERM
@@ -144,6 +145,7 @@ public final class MailDispatcher {
             if !buffer.isEmpty {
                 try database.recordOutcomes(buffer)
                 buffer.removeAll(keepingCapacity: true)
+                progress(summary)
             }
         }
         try database.recordOutcomes(buffer)

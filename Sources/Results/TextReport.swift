@@ -18,7 +18,8 @@ public enum TextReport {
                 if g["suppressed"] == .bool(true) {
                     out += "\n== \(name): withheld\n"
                 } else {
-                    out += "\n== \(name): \(string(g["responses"])) responses\n"
+                    let count = string(g["responses"])
+                    out += "\n== \(name): \(count) \(count == "1" ? "response" : "responses")\n"
                     if case .array(let qs)? = g["questions"] { for q in qs { out += question(q, string) } }
                 }
             }

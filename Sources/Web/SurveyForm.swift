@@ -34,12 +34,7 @@ struct SurveyForm {
         out += "<form method=\"post\" action=\"\(HTML.escape(action))\" novalidate data-survey=\"\(HTML.escape(survey.id))\">\n"
         for q in survey.questions { out += question(q) }
         out += "<button type=\"submit\">\(ui("submit"))</button>\n</form>\n<script src=\"\(FormScript.path)\" defer></script>\n"
-        let others = survey.languages.filter { $0 != language }
-        if !others.isEmpty {
-            out += "<nav aria-label=\"\(ui("language"))\">" + others.map {
-                "<a href=\"?lang=\($0)\" hreflang=\"\($0)\" lang=\"\($0)\">\(LanguageNames.name($0))</a>"
-            }.joined(separator: " · ") + "</nav>\n"
-        }
+        out += LanguageNames.switcher(survey.languages.filter { $0 != language }, label: ui("language"))
         return out
     }
 

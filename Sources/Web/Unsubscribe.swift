@@ -35,9 +35,6 @@ struct Unsubscribe {
                 return Page(frame: frame, language: language, title: Self.text("doneTitle", language),
                             body: "<h1>\(Self.text("doneTitle", language))</h1>\n<p>\(Self.text("already", language, title))</p>").response()
             }
-            let others = survey.languages.filter { $0 != language }.map {
-                "<a href=\"/u/\(token)?lang=\($0)\" hreflang=\"\($0)\" lang=\"\($0)\">\(LanguageNames.name($0))</a>"
-            }
             var body = """
             <h1>\(Self.text("title", language))</h1>
             <p>\(Self.text("ask", language, title))</p>
@@ -45,7 +42,7 @@ struct Unsubscribe {
             <button type="submit">\(Self.text("button", language))</button>
             </form>
             """
-            if !others.isEmpty { body += "\n<nav aria-label=\"Language\">\(others.joined(separator: " · "))</nav>" }
+            body += "\n" + LanguageNames.switcher(survey.languages.filter { $0 != language }, label: UIText.html("language", language), path: "/u/\(token)")
             return Page(frame: frame, language: language, title: Self.text("title", language), body: body).response()
         } catch {
             return .text(503, "the database does not answer; please try again in a minute")
@@ -57,5 +54,13 @@ struct Unsubscribe {
 enum LanguageNames {
     static func name(_ code: String) -> String {
         ["de": "Deutsch", "en": "English", "uk": "Українська", "ar": "العربية", "tr": "Türkçe", "pl": "Polski", "ru": "Русский", "fr": "Français"][code] ?? code
+    }
+
+    /// The links to the page in each of `languages`, each named in its own language; empty when there is none.
+    static func switcher(_ languages: [String], label: String, path: String = "") -> String {
+        guard !languages.isEmpty else { return "" }
+        return "<nav aria-label=\"\(label)\">" + languages.map {
+            "<a href=\"\(path)?lang=\($0)\" hreflang=\"\($0)\" lang=\"\($0)\">\(name($0))</a>"
+        }.joined(separator: " · ") + "</nav>\n"
     }
 }

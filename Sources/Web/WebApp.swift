@@ -27,6 +27,8 @@ public struct WebApp: Sendable {
             pages.open(request, surveyID: p["survey"]!, post: request.method == "POST").send(to: responder, writer: writer)
         }
         router.add(["GET"], "/thanks/:survey") { request, p in pages.thanks(request, surveyID: p["survey"]!) }
+        let front = FrontPage(surveys: surveys, frame: frame, now: { Date() })
+        router.add(["GET"], "/") { request, _ in front.response(request) }
         if let secret = webhookSecret, let verifier = StandardWebhooks(secret: secret) {
             let webhook = ResponseWebhook(verifier: verifier, pool: pool, writer: writer, surveys: surveys, now: { Date() })
             router.addDeferred(["POST"], "/hooks/responses") { request, _, responder in webhook.respond(request).send(to: responder, writer: writer) }

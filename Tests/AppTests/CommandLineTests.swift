@@ -84,6 +84,17 @@ struct CommandLineTests {
     }
 }
 
+@Suite("Counts in messages")
+struct CountedTests {
+    @Test("one is singular, every other number plural", arguments: [
+        (1, "participant", nil, "1 participant"), (2, "participant", nil, "2 participants"), (0, "survey", nil, "0 surveys"),
+        (1, "copy", "copies", "1 copy"), (3, "copy", "copies", "3 copies"),
+    ] as [(Int, String, String?, String)])
+    func counts(_ n: Int, _ singular: String, _ plural: String?, _ expected: String) {
+        #expect(counted(n, singular, plural) == expected)
+    }
+}
+
 @Suite("Configuration")
 struct ConfigurationTests {
     @Test("defaults are SPEC.md's; options win over the environment")

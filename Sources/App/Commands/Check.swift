@@ -37,7 +37,7 @@ extension Commands {
             let templateErrors = MailTemplate.check(survey, directory: config.templatesDirectory).map(\.description)
             errors += templateErrors
             if !invocation.flag("--print") && templateErrors.isEmpty {
-                Console.out("ok \(survey.sourcePath): \(survey.id), \(survey.questions.count) questions, \(survey.access.rawValue), languages \(survey.languages.joined(separator: ", "))")
+                Console.out("ok \(survey.sourcePath): \(survey.id), \(counted(survey.questions.count, "question")), \(survey.access.rawValue), languages \(survey.languages.joined(separator: ", "))")
             }
         }
         if invocation.flag("--print") && errors.isEmpty {
@@ -46,9 +46,9 @@ extension Commands {
         }
         guard errors.isEmpty else {
             let files = Set(errors.map { $0.split(separator: ":").first.map(String.init) ?? "" }).count
-            throw InputError(errors + ["\(errors.count) error\(errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing is wrong with the other files"])
+            throw InputError(errors + ["\(counted(errors.count, "error")) in \(counted(files, "file")); nothing is wrong with the other files"])
         }
-        if !invocation.flag("--print") { Console.out("\(catalog.surveys.count) survey\(catalog.surveys.count == 1 ? "" : "s") checked, all valid") }
+        if !invocation.flag("--print") { Console.out("\(counted(catalog.surveys.count, "survey")) checked, all valid") }
         return ExitCode.ok
     }
 }

@@ -72,7 +72,7 @@ extension Commands {
         if invocation.flag("--dry-run") {
             let count = kind == "invitation" ? try database.countUninvited(surveyID: survey.id)
                 : try database.countRemindable(surveyID: survey.id, max: maxReminders, after: nil)
-            Console.out("would queue \(count) \(noun)\(count == 1 ? "" : "s") for \(survey.id)")
+            Console.out("would queue \(counted(count, noun)) for \(survey.id)")
             if let preview = try database.previewMail(surveyID: survey.id, kind: kind) {
                 let message = try MailSetup.renderer(config, surveys: [survey]).render(preview)
                 Console.out("\nThe first one, as it would be sent:\n")
@@ -83,7 +83,7 @@ extension Commands {
         let count = kind == "invitation" ? try database.enqueueInvitations(surveyID: survey.id)
             : try database.enqueueReminders(surveyID: survey.id, max: maxReminders, after: nil)
         Log.event("mail_queued", ["survey": survey.id, "kind": kind, "count": String(count)])
-        Console.out("queued \(count) \(noun)\(count == 1 ? "" : "s") for \(survey.id); 'mitreden serve' delivers them, or run 'mitreden send' now")
+        Console.out("queued \(counted(count, noun)) for \(survey.id); 'mitreden serve' delivers them, or run 'mitreden send' now")
         if let opens = survey.opens, Date() < opens.instant {
             Console.err("note: \(survey.id) opens only at \(survey.timestamp(opens.instant)); until then its links say so")
         }
@@ -94,16 +94,21 @@ extension Commands {
         let config = invocation.configuration
         let catalog = SurveyCatalog.load(try SurveyCatalog.files(in: config.surveysDirectory))
         for error in catalog.errors { Console.err(error) }
+        let claim = try DataFolderLock(directory: config.dataDirectory, purpose: .send)
+        defer { withExtendedLifetime(claim) {} }
         let database = try Database(directory: config.dataDirectory)
         database.events = EventSetup.routes(config)
         let stop = StopSignal()
-        let summary = try MailSetup.dispatcher(config, database: database, surveys: catalog.surveys).deliverDue(shouldStop: stop.isSet)
+        let line = ProgressLine("send", total: try database.pendingMail().count)
+        let summary = try MailSetup.dispatcher(config, database: database, surveys: catalog.surveys)
+            .deliverDue(shouldStop: stop.isSet) { line.update($0.delivered + $0.deferred + $0.failed + $0.unknown) }
+        line.finish()
         let pending = try database.pendingMail()
-        var line = "delivered \(summary.delivered) to the \(MailSetup.destination(config)), deferred \(summary.deferred), failed \(summary.failed)"
-        if summary.unknown > 0 { line += ", unknown \(summary.unknown) (the connection broke after sending; see mitreden status)" }
-        Console.out(line)
+        var result = "delivered \(summary.delivered) to the \(MailSetup.destination(config)), deferred \(summary.deferred), failed \(summary.failed)"
+        if summary.unknown > 0 { result += ", unknown \(summary.unknown) (the connection broke after sending; see mitreden status)" }
+        Console.out(result)
         if pending.count > 0, let next = pending.nextDue {
-            Console.out("\(pending.count) waiting; the next is due at \(next) (mitreden serve retries on its own)")
+            Console.out("\(counted(pending.count, "message")) waiting; the next is due at \(next) (mitreden serve retries on its own)")
         }
         return ExitCode.ok
     }

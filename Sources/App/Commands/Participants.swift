@@ -51,7 +51,7 @@ extension Commands {
         guard !participants.isEmpty else { throw InputError("mitreden: error: '\(path)' has a header row but no participants") }
         let database = try Database(directory: config.dataDirectory)
         let summary = try database.importParticipants(participants, into: survey)
-        Console.out("imported \(participants.count) participants into \(survey.id): \(summary.created) new, \(summary.updated) updated")
+        Console.out("imported \(counted(participants.count, "participant")) into \(survey.id): \(summary.created) new, \(summary.updated) updated")
         return ExitCode.ok
     }
 

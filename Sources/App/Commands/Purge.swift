@@ -29,7 +29,7 @@ extension Commands {
         let database = try Database(directory: config.dataDirectory)
         let holding = try database.participants(of: survey.id).filter { $0.email != nil || $0.name != nil }.count
         if !invocation.flag("--yes") {
-            Console.write(1, "Erase the names, emails and personal links of \(holding) participants of \(survey.id)? Responses and counts stay; this cannot be undone. Type 'yes' to go on: ")
+            Console.write(1, "Erase the names, emails and personal links of \(counted(holding, "participant")) of \(survey.id)? Responses and counts stay; this cannot be undone. Type 'yes' to go on: ")
             guard readLine()?.trimmingSpaces().lowercased() == "yes" else {
                 throw InputError("mitreden: nothing erased. Answer 'yes' to go on, or run 'mitreden purge \(survey.id) --yes'.")
             }
@@ -43,9 +43,9 @@ extension Commands {
         var removed = 0
         let outbox = MailSetup.outbox(config)
         for id in summary.messageIDs where (try? FileManager.default.removeItem(atPath: "\(outbox)/\(id).eml")) != nil { removed += 1 }
-        Console.out("erased the names, emails and links of \(summary.participants) participants of \(survey.id)")
-        if summary.cancelled > 0 { Console.out("cancelled \(summary.cancelled) queued mails") }
-        if removed > 0 { Console.out("removed \(removed) copies of its mail from \(outbox)") }
+        Console.out("erased the names, emails and links of \(counted(summary.participants, "participant")) of \(survey.id)")
+        if summary.cancelled > 0 { Console.out("cancelled \(counted(summary.cancelled, "queued mail"))") }
+        if removed > 0 { Console.out("removed \(counted(removed, "copy", "copies")) of its mail from \(outbox)") }
         Log.event("purge", ["survey": survey.id, "participants": String(summary.participants)])
         return ExitCode.ok
     }

@@ -41,6 +41,8 @@ extension Commands {
 
     static func runServe(_ invocation: Invocation) throws -> Int32 {
         let config = invocation.configuration
+        let claim = try DataFolderLock(directory: config.dataDirectory, purpose: .serve)
+        defer { withExtendedLifetime(claim) {} }
         let daemon = try Daemon(configuration: config)
         daemon.reloadSurveys()
         let stop = StopSignal(signals: [SIGINT, SIGTERM, SIGHUP])
@@ -74,6 +76,7 @@ extension Commands {
         mail.start()
         Log.event("started", ["listen": "\(config.listenHost):\(port)", "data": config.dataDirectory,
                               "surveys": String(daemon.surveyCount), "mail": MailSetup.destination(config)])
+        Console.out(String(welcome(config, surveys: daemon.currentSurveys, port: port).dropLast()))
         stopped.wait()
         server.stop()
         mail.wait()
