@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Mail
+import Survey
 
 /// Everything the daemon and the commands are configured with: global options, each also an
 /// environment variable (SPEC.md, "Command line"). Parsed and validated by a pure function
@@ -115,7 +116,7 @@ public struct Configuration: Sendable, Equatable {
         }
         c.eventsAllowPrivate = env("MITREDEN_EVENTS_ALLOW_PRIVATE") == "1"
         c.eventsURLs = (env("MITREDEN_EVENTS_URL") ?? "").split(separator: " ").map(String.init)
-        for url in c.eventsURLs where !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+        for url in c.eventsURLs where !WebhookEndpoint.isHTTPURL(url) {
             throw ConfigurationError("MITREDEN_EVENTS_URL '\(url)' must be an https:// URL (several separated by spaces)")
         }
         if let v = env("MITREDEN_EVENTS_TIMEOUT") {

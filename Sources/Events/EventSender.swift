@@ -54,18 +54,23 @@ public struct EndpointGuard: Sendable {
                 var raw = a.pointee.sin_addr
                 inet_ntop(AF_INET, &raw, &buffer, socklen_t(buffer.count))
                 let b = withUnsafeBytes(of: raw.s_addr) { Array($0) }
-                return (String(cString: buffer), isPublic(v4: b))
+                return (text(buffer), isPublic(v4: b))
             }
         case AF_INET6:
             return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { a in
                 var raw = a.pointee.sin6_addr
                 inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count))
                 let b = withUnsafeBytes(of: raw) { Array($0) }
-                return ("[" + String(cString: buffer) + "]", isPublic(v6: b))
+                return ("[" + text(buffer) + "]", isPublic(v6: b))
             }
         default:
             return nil
         }
+    }
+
+    /// The text inet_ntop wrote into `buffer`, up to its NUL.
+    static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Not loopback, private (RFC 1918), shared (100.64/10), link-local, "this network",
@@ -75,28 +80,61 @@ public struct EndpointGuard: Sendable {
         case (0, _), (10, _), (127, _), (169, 254), (192, 168): return false
         case (172, 16...31), (100, 64...127): return false
         case (192, 0) where b[2] == 0 || b[2] == 2: return false
-        case (198, 18...19), (198, 51) where b[2] == 100, (203, 0) where b[2] == 113: return false
+        case (198, 18...19): return false
+        case (198, 51) where b[2] == 100: return false
+        case (203, 0) where b[2] == 113: return false
         case (224...255, _): return false
         default: return true
         }
     }
 
-    /// Not ::, ::1, unique local (fc00::/7), link-local (fe80::/10), multicast, documentation,
-    /// and IPv4-mapped addresses judged as IPv4.
+    /// Not ::, ::1, unique local (fc00::/7), link-local (fe80::/10), multicast (ff00::/8),
+    /// documentation (2001:db8::/32), Teredo (2001::/32, a tunnel to an address it hides) or
+    /// discard-only (100::/64); an address that carries an IPv4 address is judged by that one
+    /// (`embeddedV4`), and the rest of 64:ff9b::/32, reserved for translators, is refused.
     static func isPublic(v6 b: [UInt8]) -> Bool {
-        if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xFF && b[11] == 0xFF { return isPublic(v4: Array(b[12..<16])) }
-        if b[0..<15].allSatisfy({ $0 == 0 }) { return false }
+        if let v4 = embeddedV4(b) { return isPublic(v4: v4) }
+        if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B { return false }
         if b[0] & 0xFE == 0xFC { return false }
         if b[0] == 0xFE && b[1] & 0xC0 == 0x80 { return false }
         if b[0] == 0xFF { return false }
         if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8 { return false }
-        if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B { return false }
+        if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00 { return false }
+        if b[0] == 0x01 && b[1..<8].allSatisfy({ $0 == 0 }) { return false }
         return true
+    }
+
+    /// The IPv4 address inside an IPv6 address that leads to it: IPv4-mapped (::ffff:a.b.c.d),
+    /// IPv4-compatible (::a.b.c.d, also :: and ::1, which carry 0.0.0.0 and 0.0.0.1),
+    /// IPv4-translated (::ffff:0:a.b.c.d, RFC 2765), 6to4 (2002:AABB:CCDD::/48, RFC 3056) and
+    /// NAT64 (64:ff9b::a.b.c.d, and 64:ff9b:1::/48 in RFC 6052's /48 layout, RFC 8215). An
+    /// address in 64:ff9b:1::/48 in another layout has no place to find it: nil, and refused.
+    static func embeddedV4(_ b: [UInt8]) -> [UInt8]? {
+        func zeros(_ range: Range<Int>) -> Bool { b[range].allSatisfy { $0 == 0 } }
+        if zeros(0..<10) && b[10] == 0xFF && b[11] == 0xFF { return Array(b[12..<16]) }
+        if zeros(0..<12) { return Array(b[12..<16]) }
+        if zeros(0..<8) && b[8] == 0xFF && b[9] == 0xFF && zeros(10..<12) { return Array(b[12..<16]) }
+        if b[0] == 0x20 && b[1] == 0x02 { return Array(b[2..<6]) }
+        if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B {
+            if zeros(4..<12) { return Array(b[12..<16]) }
+            // /48: the prefix, 16 bits of the address, the zero "u" octet, its other 16 bits, a zero suffix.
+            if b[4] == 0x00 && b[5] == 0x01 && b[8] == 0 && zeros(11..<16) { return [b[6], b[7], b[9], b[10]] }
+        }
+        return nil
     }
 }
 
-/// One HTTP POST through libcurl to a checked, pinned address: no redirects, short timeouts,
-/// the answer's body read up to 64 KiB and dropped. Used by one thread at a time.
+/// The `CURLOPT_CONNECT_TO` entry that sends every connection to the address checked, whatever host
+/// and port libcurl reads from the URL: `::ADDRESS:PORT` (any host, any port; an IPv6 address in
+/// brackets). A `CURLOPT_RESOLVE` entry pinned only a host name libcurl would resolve, and
+/// libcurl takes no IPv6 address as its host ("Malformed option").
+func connectEntry(address: String, port: Int) -> String {
+    "::\(address):\(port)"
+}
+
+/// One HTTP POST through libcurl to a checked address, the only one it connects to: no
+/// redirects, short timeouts, the answer's body read up to 64 KiB and dropped. Used by one thread
+/// at a time.
 final class EventPost: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
     fileprivate var received = 0
@@ -119,13 +157,13 @@ final class EventPost: @unchecked Sendable {
         var list: UnsafeMutablePointer<curl_slist>?
         for (name, value) in headers { list = curl_slist_append(list, "\(name): \(value)") }
         list = curl_slist_append(list, "Expect:")
-        let resolve = curl_slist_append(nil, "\(pinned.host):\(pinned.port):\(pinned.address)")
+        let connectTo = curl_slist_append(nil, connectEntry(address: pinned.address, port: pinned.port))
         defer {
             curl_slist_free_all(list)
-            curl_slist_free_all(resolve)
+            curl_slist_free_all(connectTo)
         }
         mitreden_curl_setopt_string(h, CURLOPT_URL, url)
-        mitreden_curl_setopt_slist(h, CURLOPT_RESOLVE, resolve)
+        mitreden_curl_setopt_slist(h, CURLOPT_CONNECT_TO, connectTo)
         mitreden_curl_setopt_slist(h, CURLOPT_HTTPHEADER, list)
         mitreden_curl_setopt_long(h, CURLOPT_POST, 1)
         mitreden_curl_setopt_long(h, CURLOPT_POSTFIELDSIZE, body.count)

@@ -178,6 +178,9 @@ public struct JSONParser {
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         if integral, let int = Int(text) { return .int(int) }
         guard let double = Double(text), double.isFinite else { throw JSONError(offset: start, message: "the number is out of range") }
+        guard ExactDecimal.holds(double, text) else {
+            throw JSONError(offset: start, message: "the number has more digits than a 64-bit floating-point number keeps; round it to at most 15 significant digits")
+        }
         return .double(double)
     }
 }

@@ -44,12 +44,14 @@ public enum ParticipantList {
 
         let columns = table.header.map { $0.trimmingSpaces().lowercased() }
         var seenColumns = Set<String>()
-        for column in columns {
-            if column.isEmpty { fail(1, "a column has no name; name every column in the first row") }
+        for (i, column) in columns.enumerated() {
+            if let control = column.firstControlCharacter {
+                fail(1, "the name of column \(i + 1) holds \(ControlCharacters.describe(control)); \(ControlCharacters.advice)")
+            } else if column.isEmpty { fail(1, "a column has no name; name every column in the first row") }
             else if !seenColumns.insert(column).inserted { fail(1, "the column '\(column)' appears twice") }
         }
         guard let emailIndex = columns.firstIndex(of: "email") else {
-            fail(1, "no 'email' column (found: \(columns.joined(separator: ", "))); the first row must name the columns, one of them email")
+            fail(1, "no 'email' column (found: \(columns.joined(separator: ", ").escapingControlCharacters)); the first row must name the columns, one of them email")
             throw ParticipantListErrors(errors: errors)
         }
         for attribute in survey.attributes where !columns.contains(attribute) {
@@ -66,9 +68,14 @@ public enum ParticipantList {
                 fail(record.line, "\(fields.count) fields, but the header has \(columns.count); check for a missing or extra '\(table.separator)'")
                 continue
             }
-            let email = fields[emailIndex].trimmingSpaces()
+            let values = fields.map { $0.trimmingSpaces() }
+            if let i = values.firstIndex(where: { $0.firstControlCharacter != nil }), let control = values[i].firstControlCharacter {
+                fail(record.line, "column '\(columns[i].escapingControlCharacters)' holds \(ControlCharacters.describe(control)); \(ControlCharacters.advice)")
+                continue
+            }
+            let email = values[emailIndex]
             guard EmailAddress.isValid(email) else {
-                fail(record.line, email.isEmpty ? "the email is empty" : "'\(email)' is not a valid email address")
+                fail(record.line, email.isEmpty ? "the email is empty" : "'\(email.escapingControlCharacters)' is not a valid email address")
                 continue
             }
             let key = email.lowercased()
@@ -79,16 +86,11 @@ public enum ParticipantList {
             firstLine[key] = record.line
             var name: String?
             if let nameIndex {
-                let value = fields[nameIndex].trimmingSpaces()
-                if value.contains(where: { $0.isNewline }) || value.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-                    fail(record.line, "the name has a line break or control character; write it on one line")
-                    continue
-                }
-                name = value.isEmpty ? nil : value
+                name = values[nameIndex].isEmpty ? nil : values[nameIndex]
             }
             var language: String?
             if let languageIndex {
-                let value = fields[languageIndex].trimmingSpaces().lowercased()
+                let value = values[languageIndex].lowercased()
                 if !value.isEmpty {
                     guard survey.languages.contains(value) else {
                         fail(record.line, "language '\(value)' is not one of the survey's languages (\(survey.languages.joined(separator: ", ")))")
@@ -99,12 +101,59 @@ public enum ParticipantList {
             }
             var attributes: [(String, String)] = []
             for (i, column) in columns.enumerated() where i != emailIndex && i != nameIndex && i != languageIndex {
-                attributes.append((column, fields[i].trimmingSpaces()))
+                attributes.append((column, values[i]))
             }
             participants.append(Participant(email: email, name: name, language: language, attributes: attributes, line: record.line))
         }
         if !errors.isEmpty { throw ParticipantListErrors(errors: errors) }
         return participants
+    }
+}
+
+/// The characters no value from a participants file may hold: C0 controls (U+0000–U+001F: tab, line
+/// breaks, escape and the rest), DEL (U+007F), C1 controls (U+0080–U+009F) and the line and
+/// paragraph separators (U+2028, U+2029). A terminal acts on them (an escape sequence can retitle
+/// it or clear the screen), and a line break splits a table or a mail header.
+public enum ControlCharacters {
+    /// Whether `scalar` is one of them.
+    public static func contains(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// "a line break (U+000A)", "a tab (U+0009)" or "a control character (U+001B)".
+    public static func describe(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        switch scalar.value {
+        case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029: return "a line break (\(code))"
+        case 0x09: return "a tab (\(code))"
+        default: return "a control character (\(code))"
+        }
+    }
+
+    /// What to do about one.
+    static let advice = "write each value on one line, without tabs or other control characters, and import the file again"
+}
+
+extension String {
+    /// The first of `ControlCharacters` in the text, nil when it has none.
+    public var firstControlCharacter: Unicode.Scalar? {
+        // In UTF-8 each of them starts with a byte below 0x20, 0x7F, 0xC2 (C1) or 0xE2 (U+2028/9):
+        // most values have none of these, and no scalar is decoded for them.
+        guard utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else { return nil }
+        return unicodeScalars.first(where: ControlCharacters.contains)
+    }
+
+    /// The text with each of `ControlCharacters` written as `\u{1B}`, for a message that quotes
+    /// input: it shows what is there and never acts on the terminal.
+    public var escapingControlCharacters: String {
+        guard firstControlCharacter != nil else { return self }
+        var escaped = ""
+        for scalar in unicodeScalars {
+            if ControlCharacters.contains(scalar) { escaped += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" }
+            else { escaped.unicodeScalars.append(scalar) }
+        }
+        return escaped
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A problem with one answer, shown next to its question.
 public struct AnswerError: Sendable, Equatable {
@@ -111,6 +112,9 @@ extension Survey {
                     if fraction > decimals {
                         fail(decimals == 0 ? "Bitte eine ganze Zahl eingeben." : "Bitte höchstens \(decimals) Nachkommastellen.",
                              decimals == 0 ? "Please enter a whole number." : "Please use at most \(decimals) decimals.")
+                    } else if !ExactDecimal.holds(value, normalized) {
+                        // More digits than a Double keeps: the number stored would not be the one given.
+                        fail("Bitte höchstens 15 Ziffern.", "Please use at most 15 digits.")
                     } else if let low, value < low {
                         fail("Bitte mindestens \(Self.german(low)) eingeben.", "Please enter at least \(JSONNumber.text(low)).")
                     } else if let high, value > high {

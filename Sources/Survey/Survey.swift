@@ -60,6 +60,15 @@ public struct WebhookEndpoint: Sendable, Equatable {
     public static let eventTypes = ["response.created", "survey.opened", "survey.closed", "mail.failed"]
     public var url: String
     public var events: [String]
+
+    /// Whether `url` is an absolute `https://` or `http://` URL with a host. The scheme is matched
+    /// in any case (RFC 3986, 3.1: `HTTPS://` is the same scheme); whether the host may be called
+    /// is decided when it is called (Events' EndpointGuard).
+    public static func isHTTPURL(_ url: String) -> Bool {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), scheme == "https" || scheme == "http",
+              let host = parts.host, !host.isEmpty else { return false }
+        return true
+    }
 }
 
 /// An `opens`/`closes` moment: the text as written and the instant in the survey's time zone.

@@ -212,22 +212,25 @@ final class SurveyDecoder {
         }
         return items.compactMap { item in
             guard var fields = fieldsOf(item, "a webhook") else { return nil }
-            defer { reportUnknown(fields, allowed: ["url", "events"], what: "webhook") }
-            guard let urlEntry = fields.take("url"), let url = scalarText(urlEntry.value, "url") else {
-                fail(fields.mark, "a webhook needs 'url'")
-                return nil
-            }
-            guard let parsed = URL(string: url), ["https", "http"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                fail(urlEntry.value.mark, "'\(url)' is not an http(s) URL")
-                return nil
-            }
+            // Both keys are taken before anything is checked: what is left is unknown.
+            let urlEntry = fields.take("url")
+            let eventsEntry = fields.take("events")
+            reportUnknown(fields, allowed: ["url", "events"], what: "webhook")
             var events = WebhookEndpoint.eventTypes
-            if let eventsEntry = fields.take("events"), let list = scalarList(eventsEntry.value, "events") {
+            if let eventsEntry, let list = scalarList(eventsEntry.value, "events") {
                 events = []
                 for event in list {
                     if WebhookEndpoint.eventTypes.contains(event.value) { events.append(event.value) }
                     else { fail(event.mark, "unknown event '\(event.value)' (expected one of: \(WebhookEndpoint.eventTypes.joined(separator: ", ")))") }
                 }
+            }
+            guard let urlEntry, let url = scalarText(urlEntry.value, "url") else {
+                fail(fields.mark, "a webhook needs 'url'")
+                return nil
+            }
+            guard WebhookEndpoint.isHTTPURL(url) else {
+                fail(urlEntry.value.mark, "'\(url)' is not an http(s) URL; write it as https://host/path")
+                return nil
             }
             return WebhookEndpoint(url: url, events: events)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+@testable import App
 
 /// The Python receiver of Tests/Support/event_receiver.py, its port and its log of requests.
 final class EventReceiver {
@@ -8,10 +9,10 @@ final class EventReceiver {
     let port: Int
     let log: String
 
-    init(mode: String, secret: String) throws {
+    init(mode: String, secret: String, host: String = "127.0.0.1") throws {
         log = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).jsonl").path
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Binary.repository.appendingPathComponent("Tests/Support/event_receiver.py").path, log, secret, mode]
+        process.arguments = ["python3", Binary.repository.appendingPathComponent("Tests/Support/event_receiver.py").path, log, secret, mode, host]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -124,6 +125,73 @@ struct EventWebhookTests {
         #expect(fields.first == "pending" || fields.first == "sending", "\(row)")
         #expect((Int(fields.count > 1 ? fields[1] : "") ?? 0) >= 2, "retried: \(row)")
         #expect(row.lowercased().contains("timeout") || row.lowercased().contains("timed out"), "\(row)")
+    }
+
+    @Test("an endpoint at a literal IPv6 address is delivered to, its scheme in any case", arguments: ["http", "HTTP"])
+    func ipv6Literal(scheme: String) throws {
+        let receiver = try EventReceiver(mode: "ok", secret: secret, host: "::1")
+        let dir = try workspace(url: "\(scheme)://[::1]:\(receiver.port)/hook", events: ["response.created"])
+        let (serve, port) = try startServe(in: dir, environment: ["MITREDEN_EVENTS_SECRET": secret, "MITREDEN_EVENTS_ALLOW_PRIVATE": "1"])
+        defer { kill(serve.processIdentifier, SIGKILL); serve.waitUntilExit() }
+        try answer(dir, port: port)
+        let requests = receiver.wait(seconds: 10) { !$0.isEmpty }
+        let row = try run(["sqlite3", "-separator", "|", dir + "/data/mitreden.sqlite", "SELECT status, attempts, last_error FROM event_queue"]).output
+        #expect(requests.count == 1 && requests.first?["verified"] as? Bool == true, "\(row)")
+        #expect(row == "delivered|1|\n", "\(row)")
+    }
+
+    @Test("MITREDEN_EVENTS_URL takes the scheme in any case, and refuses what is no http(s) URL")
+    func eventsURLScheme() throws {
+        let c = try Configuration.parse(options: [:], environment: ["MITREDEN_EVENTS_URL": "HTTPS://portal.lkee.example/events Https://b.example/h"])
+        #expect(c.eventsURLs == ["HTTPS://portal.lkee.example/events", "Https://b.example/h"])
+        for bad in ["ftp://portal.lkee.example/events", "https://", "portal.lkee.example/events"] {
+            #expect { try Configuration.parse(options: [:], environment: ["MITREDEN_EVENTS_URL": bad]) } throws: { "\($0)".contains("must be an https:// URL") }
+        }
+    }
+
+    /// Runs `serve` in a network namespace of its own with nothing but loopback (`unshare --net`),
+    /// so that no attempt to any address can leave the machine, until each of `urls` has an
+    /// attempt; returns each URL's last error.
+    func attemptsWithoutNetwork(_ urls: [String]) throws -> [String: String] {
+        let dir = try Binary.workspace()
+        let serve = Process()
+        serve.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        serve.arguments = ["--net", "--", "/bin/sh", "-c", "ip link set lo up && exec \"$0\" serve --listen 127.0.0.1:0", Binary.path]
+        serve.currentDirectoryURL = URL(fileURLWithPath: dir)
+        serve.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "MITREDEN_EVENTS_SECRET": secret, "MITREDEN_EVENTS_URL": urls.joined(separator: " "),
+                             "MITREDEN_EVENTS_TIMEOUT": "1"]
+        serve.standardOutput = FileHandle.nullDevice
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        defer { kill(serve.processIdentifier, SIGKILL); serve.waitUntilExit() }
+        var errors: [String: String] = [:]
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, errors.count < urls.count, serve.isRunning {
+            Thread.sleep(forTimeInterval: 0.3)
+            let rows = (try? run(["sqlite3", "-separator", "|", dir + "/data/mitreden.sqlite",
+                                  "SELECT url, last_error FROM event_queue WHERE attempts > 0"]).output) ?? ""
+            for row in rows.split(separator: "\n") {
+                let fields = row.split(separator: "|", maxSplits: 1).map(String.init)
+                if fields.count == 2 { errors[fields[0]] = fields[1] }
+            }
+        }
+        return errors
+    }
+
+    @Test("IPv6 forms that carry a private IPv4 address are refused like it (in a network namespace with only loopback)")
+    func embeddedPrivateV4() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"), "util-linux's unshare is needed")
+        let refused = ["https://[::127.0.0.1]:9/h", "https://[::ffff:0:10.0.0.1]/h", "https://[2002:a9fe:a9fe::1]/h", "https://[64:ff9b::a00:1]/h",
+                       "https://[64:ff9b:1:7f00:0:100::]/h", "https://[::ffff:192.168.1.1]/h"]
+        // A public address carried the same way passes the guard; in the namespace it cannot be reached.
+        let passed = ["https://[2002:5db8:d822::1]/h"]
+        let errors = try attemptsWithoutNetwork(refused + passed)
+        for url in refused {
+            #expect(errors[url]?.contains("resolves only to loopback, private or link-local addresses") == true, "\(url): \(errors[url] ?? "no attempt")")
+        }
+        for url in passed {
+            #expect(errors[url] != nil && errors[url]?.contains("resolves only to") == false, "\(url): \(errors[url] ?? "no attempt")")
+        }
     }
 
     @Test("without MITREDEN_EVENTS_ALLOW_PRIVATE a loopback endpoint is never called")

@@ -68,7 +68,10 @@ struct CSVWriterTests {
 
     @Test("text a spreadsheet would run as a formula stays text; numbers stay numbers",
           arguments: [("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""), ("+49 30 1234", "'+49 30 1234"),
-                      ("-1.5", "-1.5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("a=b", "a=b"), ("", "")])
+                      ("-1.5", "-1.5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("a=b", "a=b"), ("", ""),
+                      (" =1+1", "' =1+1"), ("\u{0}=1+1", "'\u{0}=1+1"), ("\u{A0}\u{3000}@A1", "'\u{A0}\u{3000}@A1"), ("＝1+1", "'＝1+1"),
+                      ("＋1", "'＋1"), ("－1", "'－1"), ("＠A1", "'＠A1"), ("\r\n=1+1", "\"'\r\n=1+1\""), ("-5", "-5"), ("+5", "+5"),
+                      ("1e3", "1e3"), ("-1.5e-3", "-1.5e-3"), (" 5", " 5"), ("-inf", "'-inf"), ("-nan", "'-nan"), ("-0x1p3", "'-0x1p3"), ("-", "'-")])
     func formulas(input: String, written: String) {
         #expect(CSVWriter.escape(input, separator: ",") == written)
     }

@@ -26,6 +26,32 @@ struct EndpointGuardTests {
         #expect(EndpointGuard.isPublic(v6: bytes("2a00:1450:4001:82b::200e")))
     }
 
+    @Test("an IPv6 address that carries an IPv4 address is judged by that one: mapped, compatible, translated, 6to4, NAT64", arguments: [
+        ("::127.0.0.1", false), ("::10.1.2.3", false), ("::192.168.1.1", false), ("::ffff:0:127.0.0.1", false), ("::ffff:0:10.0.0.1", false),
+        ("2002:7f00:1::1", false), ("2002:c0a8:101::", false), ("2002:a9fe:a9fe::1", false),
+        ("64:ff9b::127.0.0.1", false), ("64:ff9b::10.0.0.1", false), ("64:ff9b::169.254.169.254", false),
+        ("64:ff9b:1:7f00:0:100::", false), ("64:ff9b:1:a00:0:100::", false), ("64:ff9b:1::a00:1", false), ("64:ff9b:1:808:8:800:0:1", false),
+        ("64:ff9b:2::808:808", false), ("2001:0:4136:e378:8000:63bf:f5ff:fffe", false), ("100::1", false),
+        ("::8.8.8.8", true), ("::ffff:0:8.8.8.8", true), ("2002:808:808::1", true), ("64:ff9b::8.8.8.8", true), ("64:ff9b:1:808:8:800::", true),
+    ])
+    func embeddedV4(address: String, isPublic: Bool) {
+        var raw = in6_addr()
+        #expect(inet_pton(AF_INET6, address, &raw) == 1)
+        #expect(EndpointGuard.isPublic(v6: withUnsafeBytes(of: raw) { Array($0) }) == isPublic, "\(address)")
+    }
+
+    @Test("every connection goes to the address checked; an IPv6 one is written in brackets")
+    func connectEntries() throws {
+        let strict = EndpointGuard(allowPrivate: false)
+        let open = EndpointGuard(allowPrivate: true)
+        #expect(throws: EndpointGuard.Refusal.self) { try strict.check("https://[::127.0.0.1]/hook") }
+        #expect(throws: EndpointGuard.Refusal.self) { try strict.check("HTTPS://[2002:a00:1::]:8443/hook") }
+        let v6 = try open.check("HTTP://[::1]:9000/hook")
+        #expect(v6.address == "[::1]" && v6.port == 9000)
+        #expect(connectEntry(address: v6.address, port: v6.port) == "::[::1]:9000")
+        #expect(connectEntry(address: "93.184.216.34", port: 443) == "::93.184.216.34:443")
+    }
+
     @Test("only https, no credentials in the URL, and names that resolve to loopback are refused unless allowed")
     func urls() throws {
         let strict = EndpointGuard(allowPrivate: false)

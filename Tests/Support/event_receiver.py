@@ -2,11 +2,11 @@
 Webhooks signature on its own (Python's hmac, not Mitreden's code), answers as told, and
 writes one JSON line per request to the log file.
 
-    event_receiver.py LOGFILE SECRET MODE      MODE: ok | flaky (500, 500, then 200) | silent (never answers)
+    event_receiver.py LOGFILE SECRET MODE [HOST]    MODE: ok | flaky (500, 500, then 200) | silent (never answers)
 
-Prints the port it listens on (127.0.0.1, a free port) on the first line.
+Prints the port it listens on (HOST, default 127.0.0.1; ::1 for IPv6; a free port) on the first line.
 """
-import base64, hashlib, hmac, json, sys, threading, time
+import base64, hashlib, hmac, json, socket, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 log_path, secret, mode = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -41,7 +41,14 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+host = sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1"
+
+
+class Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+server = Server((host, 0), Handler)
 server.daemon_threads = True
 print(server.server_address[1], flush=True)
 server.serve_forever()

@@ -72,6 +72,35 @@ struct AnswerCheckTests {
         if message == nil { #expect(checked.answers["n"] == .number(Double(given.replacingOccurrences(of: ",", with: "."))!)) }
     }
 
+    @Test("a number with more places or digits than can be kept is refused, never stored rounded", arguments: [
+        ("1.0000000000000000000001", 0, "Please enter a whole number."), ("2.0000000000000000001", 2, "Please use at most 2 decimals."),
+        ("12345678901234567", 0, "Please use at most 15 digits."), ("123456789012.123456", 6, "Please use at most 15 digits."),
+        ("123456789012345", 0, nil), ("-99999999.999999", 6, nil), ("0.000001", 6, nil), ("2,50", 2, nil), ("-0", 0, nil),
+    ] as [(String, Int, String?)])
+    func exactNumbers(_ given: String, _ decimals: Int, _ message: String?) throws {
+        let survey = try SurveyReader.read("id: zahl\ntitle: T\nquestions:\n  - id: n\n    type: number\n    text: F\n    decimals: \(decimals)\n", path: "surveys/zahl.yml")
+        let checked = survey.checkForm([("n", given)], language: "en")
+        #expect(checked.errors.map(\.message) == (message.map { [$0] } ?? []))
+        if message == nil { #expect(checked.answers["n"] == .number(Double(given.replacingOccurrences(of: ",", with: "."))!)) }
+    }
+
+    @Test("the webhook: a JSON number a Double cannot hold as written is refused, not rounded to what the decimals allow")
+    func exactWebhookNumbers() throws {
+        let survey = try SurveyReader.read("id: zahl\ntitle: T\nquestions:\n  - id: n\n    type: number\n    text: F\n    decimals: 0\n", path: "surveys/zahl.yml")
+        func check(_ json: String) -> [String] {
+            guard let document = try? JSONParser.parse(json) else { return ["not read"] }
+            return survey.checkJSON(document).errors.map(\.message)
+        }
+        #expect(check("{\"n\": 1.0000000000000000000001}") == ["not read"])
+        #expect(check("{\"n\": 1.0000000000000000000001e0}") == ["not read"])
+        #expect(check("{\"n\": 12345678901234567}") == ["Please use at most 15 digits."])
+        #expect(check("{\"n\": 1.5}") == ["Please enter a whole number."])
+        #expect(check("{\"n\": 3}") == [] && check("{\"n\": 3e0}") == [] && check("{\"n\": 30e-1}") == [])
+        #expect(throws: JSONError.self) { try JSONParser.parse("0.30000000000000000001") }
+        #expect(try JSONParser.parse("[0.1, 2.50, -0.0, 1e-7, 5e-324, 1.7976931348623157e308]")
+                == .array([.double(0.1), .double(2.5), .double(-0.0), .double(1e-7), .double(5e-324), .double(1.7976931348623157e308)]))
+    }
+
     @Test("text is measured in characters, not bytes; only line breaks are changed")
     func textLength() {
         let umlauts = String(repeating: "ä", count: 2000)   // 4,000 bytes

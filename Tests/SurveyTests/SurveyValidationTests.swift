@@ -58,6 +58,7 @@ let cases: [Case] = [
     Case(rule: "reminders duration", yaml: base + "reminders:\n  after: 7 days\n", mark: "10:10", message: "is not a duration"),
     Case(rule: "template name", yaml: base + "mail:\n  invitation: ../secret\n", mark: "10:15", message: "may only use a-z"),
     Case(rule: "webhook event", yaml: base + "webhooks:\n  - url: https://portal.example.de/h\n    events: [response.deleted]\n", mark: "11:14", message: "unknown event 'response.deleted'"),
+    Case(rule: "webhook url scheme", yaml: base + "webhooks:\n  - url: ftp://portal.example.de/h\n    events: [response.created]\n", mark: "10:10", message: "'ftp://portal.example.de/h' is not an http(s) URL"),
     Case(rule: "show_if refers to a later question", yaml: "id: s\ntitle: T\nquestions:\n  - id: a\n    type: yesno\n    text: F\n    show_if: b == yes\n  - id: b\n    type: yesno\n    text: G\n", mark: "7:14", message: "'b' is not a question before this one"),
     Case(rule: "show_if value the question cannot take", yaml: base + "  - id: b\n    type: yesno\n    text: G\n    show_if: a == z\n", mark: "12:14", message: "'a' can never be 'z' (its codes: x, y)"),
     Case(rule: "show_if contains on a single question", yaml: base + "  - id: b\n    type: yesno\n    text: G\n    show_if: a contains x\n", mark: "12:14", message: "'contains' tests a multi question"),
@@ -92,6 +93,20 @@ struct SurveyValidationTests {
                     "\(c.rule): \(errors)")
         } catch {
             Issue.record("\(c.rule): \(error)")
+        }
+    }
+
+    @Test("a webhook URL's scheme is matched in any case", arguments: ["HTTPS://Portal.Example.DE/hooks", "Https://portal.example.de/h", "HTTP://10.0.0.5:8080/h"])
+    func webhookSchemeCase(_ url: String) throws {
+        let survey = try SurveyReader.read(base + "webhooks:\n  - url: \(url)\n    events: [response.created]\n", path: "surveys/probe.yml")
+        #expect(survey.webhooks == [WebhookEndpoint(url: url, events: ["response.created"])])
+    }
+
+    @Test("a webhook with a bad URL is reported once, and its 'events' key is not called unknown")
+    func webhookBadURLOnly() {
+        #expect { try SurveyReader.read(base + "webhooks:\n  - url: ftp://portal.example.de/h\n    events: [response.created]\n", path: "p.yml") } throws: { error in
+            let messages = (error as? SurveyErrors)?.errors.map(\.message) ?? []
+            return messages.count == 1 && messages[0].contains("is not an http(s) URL")
         }
     }
 

@@ -58,7 +58,8 @@ extension Commands {
             let table = [header] + groups.enumerated().map { i, group in
                 let s = group.1
                 let withheld = hidden.contains(i)
-                return [group.0 ?? "(empty)", "\(s.invited)", "\(s.delivered)", "\(s.deferred)", "\(s.failed + s.unknown)",
+                // Values imported before control characters were refused must not act on the terminal.
+                return [group.0?.escapingControlCharacters ?? "(empty)", "\(s.invited)", "\(s.delivered)", "\(s.deferred)", "\(s.failed + s.unknown)",
                         "\(s.unsubscribed)", withheld ? "<\(survey.minGroupSize)" : "\(s.answered)", withheld ? "–" : rate(s.answered, s.invited)]
             }
             let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
