@@ -23,16 +23,18 @@ public struct BounceReport: Sendable, Equatable {
     /// The deliveries it may be about, most certain first.
     public var matches: [BounceMatch]
 
-    /// Not a mail message at all (no header section).
+    /// Not a mail message at all (no header section), or one built as no mail system builds a
+    /// report: nested, divided or headed beyond `Limits` (a message built to exhaust the reader).
     public struct NotAMessage: Error, CustomStringConvertible, Sendable {
         public let description: String
     }
 
+    /// Reads a returned message, in time and memory in proportion to its size whatever its shape.
     /// - Parameters:
     ///   - recipient: the address the relay delivered the report to, when it says (a pipe's `${recipient}`).
     /// - Throws: `NotAMessage`.
     public static func read(_ bytes: [UInt8], recipient: String? = nil, address: BounceAddress) throws -> BounceReport {
-        let message = try MIMEPart(bytes)
+        let message = try MIMEPart(bytes[...])
         var matches: [BounceMatch] = []
         let candidates = [recipient].compactMap { $0 } + ["delivered-to", "x-original-to", "envelope-to", "to"].flatMap { message.headers($0) }
         for candidate in candidates {
@@ -41,7 +43,7 @@ public struct BounceReport: Sendable, Equatable {
         var statusFields: [[String: String]] = []
         var originalHeaders: [String] = []
         var texts: [String] = []
-        message.walk { part in
+        for part in try message.allParts() {
             switch part.contentType.type {
             case "message/delivery-status", "message/global-delivery-status":
                 statusFields += Self.fieldGroups(part.decodedText)
@@ -160,155 +162,6 @@ public struct BounceReport: Sendable, Equatable {
             if let code = Int(word), (400..<600).contains(code) { return code }
         }
         return nil
-    }
-}
-
-/// One MIME entity: headers and body, with its parts when it is multipart.
-struct MIMEPart {
-    let headerLines: [(name: String, value: String)]
-    let body: [UInt8]
-
-    struct ContentType {
-        var type: String
-        var parameters: [String: String]
-    }
-
-    /// - Throws: `BounceReport.NotAMessage` when there is no header section.
-    init(_ bytes: [UInt8], nested: Bool = false) throws {
-        var lines: [(String, String)] = []
-        var i = 0
-        var bodyStart = bytes.count
-        var sawHeader = false
-        while i < bytes.count {
-            var end = i
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            var line = bytes[i..<end]
-            if line.last == 0x0D { line = line.dropLast() }
-            let next = min(end + 1, bytes.count)
-            if line.isEmpty { bodyStart = next; break }
-            if line.first == 0x20 || line.first == 0x09 {
-                guard !lines.isEmpty else { throw BounceReport.NotAMessage(description: "the text starts with a continued header line") }
-                lines[lines.count - 1].1 += " " + String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            } else if let colon = line.firstIndex(of: 0x3A), colon > line.startIndex,
-                      line[..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
-                lines.append((String(decoding: line[..<colon], as: UTF8.self).lowercased(),
-                              String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespaces)))
-                sawHeader = true
-            } else if !nested {
-                throw BounceReport.NotAMessage(description: "line \(lines.count + 1) is not a header line ('Name: value')")
-            } else {
-                break
-            }
-            i = next
-        }
-        guard sawHeader || nested else { throw BounceReport.NotAMessage(description: "there are no header lines") }
-        headerLines = lines
-        body = bodyStart < bytes.count ? Array(bytes[bodyStart...]) : []
-    }
-
-    func header(_ name: String) -> String? { headerLines.first { $0.name == name }?.value }
-    func headers(_ name: String) -> [String] { headerLines.filter { $0.name == name }.map(\.value) }
-
-    var contentType: ContentType {
-        guard let value = header("content-type") else { return ContentType(type: "", parameters: [:]) }
-        let pieces = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        var parameters: [String: String] = [:]
-        for piece in pieces.dropFirst() {
-            guard let eq = piece.firstIndex(of: "=") else { continue }
-            var v = piece[piece.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if v.hasPrefix("\""), v.hasSuffix("\""), v.count >= 2 { v = String(v.dropFirst().dropLast()) }
-            parameters[piece[..<eq].trimmingCharacters(in: .whitespaces).lowercased()] = v
-        }
-        return ContentType(type: pieces.first?.lowercased() ?? "", parameters: parameters)
-    }
-
-    /// The body, its transfer encoding undone.
-    var decodedBody: [UInt8] {
-        switch header("content-transfer-encoding")?.lowercased() {
-        case "base64"?:
-            let text = String(decoding: body.filter { $0 > 0x20 }, as: UTF8.self)
-            return Data(base64Encoded: text, options: .ignoreUnknownCharacters).map(Array.init) ?? body
-        case "quoted-printable"?:
-            return MIMEPart.unquote(body)
-        default:
-            return body
-        }
-    }
-
-    var decodedText: String { String(decoding: decodedBody, as: UTF8.self) }
-
-    /// Quoted-printable decoded (RFC 2045): `=XX` and soft line breaks.
-    static func unquote(_ bytes: [UInt8]) -> [UInt8] {
-        func hex(_ b: UInt8) -> UInt8? {
-            switch b {
-            case 0x30...0x39: return b - 0x30
-            case 0x41...0x46: return b - 0x37
-            case 0x61...0x66: return b - 0x57
-            default: return nil
-            }
-        }
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x3D {
-                if i + 2 < bytes.count, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) { out.append(h << 4 | l); i += 3; continue }
-                if i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 2; continue }
-                if i + 2 < bytes.count, bytes[i + 1] == 0x0D, bytes[i + 2] == 0x0A { i += 3; continue }
-            }
-            out.append(bytes[i])
-            i += 1
-        }
-        return out
-    }
-
-    /// The parts of a multipart body (none otherwise).
-    var parts: [MIMEPart] {
-        guard contentType.type.hasPrefix("multipart/"), let boundary = contentType.parameters["boundary"], !boundary.isEmpty else { return [] }
-        let delimiter = Array(("--" + boundary).utf8)
-        var parts: [MIMEPart] = []
-        var start: Int?
-        var i = 0
-        let bytes = body
-        while i < bytes.count {
-            var end = i
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            let line = bytes[i..<end]
-            if line.starts(with: delimiter) {
-                if let s = start {
-                    var partEnd = i
-                    if partEnd > s, bytes[partEnd - 1] == 0x0A { partEnd -= 1 }
-                    if partEnd > s, bytes[partEnd - 1] == 0x0D { partEnd -= 1 }
-                    if let part = try? MIMEPart(Array(bytes[s..<partEnd]), nested: true) { parts.append(part) }
-                }
-                if line.dropFirst(delimiter.count).starts(with: [0x2D, 0x2D]) { return parts }
-                start = end + 1
-            }
-            i = end + 1
-        }
-        return parts
-    }
-
-    /// This part and every part inside it, depth first; a returned message's own parts are not
-    /// entered (its headers are what counts).
-    func walk(_ visit: (MIMEPart) -> Void) {
-        visit(self)
-        for part in parts { part.walk(visit) }
-    }
-
-    /// Mail systems send bounces from MAILER-DAEMON or postmaster, with an empty Return-Path.
-    var isFromMailSystem: Bool {
-        let from = (header("from") ?? "").lowercased()
-        return from.contains("mailer-daemon") || from.contains("postmaster") || from.contains("mail delivery")
-            || header("return-path") == "<>" || contentType.type == "multipart/report"
-    }
-
-    /// Out-of-office and similar automatic replies (RFC 3834 and what common programs add).
-    var isAutoReply: Bool {
-        let submitted = (header("auto-submitted") ?? "no").lowercased()
-        let subject = (header("subject") ?? "").lowercased()
-        return submitted.hasPrefix("auto-replied") || header("x-autoreply") != nil || header("x-autorespond") != nil
-            || (header("precedence") ?? "").lowercased() == "auto_reply"
-            || ["out of office", "automatic reply", "abwesenheit", "autoreply", "auto:"].contains { subject.contains($0) }
     }
 }
 

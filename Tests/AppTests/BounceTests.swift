@@ -8,6 +8,15 @@ func bounceMessage(_ name: String, envelopeID: String, messageID: String) throws
         .replacingOccurrences(of: "{ID}", with: envelopeID).replacingOccurrences(of: "{MSGID}", with: messageID)
 }
 
+/// A returned message whose multipart bodies nest `depth` levels, a failure of `envelopeID` at the
+/// bottom: what anyone can send to a bounce+ address to exhaust the reader (issue 19).
+func nestedBounce(depth: Int, envelopeID: String) -> String {
+    let open = (0..<depth).map { "Content-Type: multipart/mixed; boundary=\"n\($0)=\"\r\n\r\n--n\($0)=\r\n" }.joined()
+    let close = (0..<depth).reversed().map { "--n\($0)=--\r\n" }.joined()
+    return "From: MAILER-DAEMON@relay.example\r\nTo: bounce+\(envelopeID)@lkee.de\r\nMIME-Version: 1.0\r\n" + open
+        + "Content-Type: text/plain\r\n\r\n550 5.1.1 <x@example.org>: user unknown\r\n" + close
+}
+
 @Suite("Bounces end to end (real binary, returned messages as Postfix and Exim write them)", .serialized)
 struct BounceTests {
     let environment = ["MITREDEN_BOUNCE_ADDRESS": "bounce+{id}@lkee.de", "MITREDEN_EVENTS_URL": "https://portal.lkee.example/events",
@@ -64,6 +73,20 @@ struct BounceTests {
         #expect(try Binary.run(["bounce"], in: dir, environment: environment, input: "").status == 65)
     }
 
+    @Test("a returned message nested 10,000 or 100,000 levels deep: exit 65 at once, nothing recorded", arguments: [10_000, 100_000])
+    func deeplyNested(depth: Int) throws {
+        let dir = try Binary.workspace()
+        let ids = try invited(1, in: dir)
+        let delivery = ["sqlite3", dir + "/data/mitreden.sqlite", "SELECT status FROM mail_queue WHERE envelope_id = '\(ids[0].envelope)'"]
+        let before = try run(delivery).output
+        let start = Date()
+        let result = try Binary.run(["bounce"], in: dir, environment: environment, input: nestedBounce(depth: depth, envelopeID: ids[0].envelope))
+        #expect(result.status == 65 && result.stderr.contains("more than 8 levels"), "\(result.status) \(result.stderr)")
+        // A sanity bound far above the reader's time (debug, sanitizers) and far below the quadratic one's.
+        #expect(Date().timeIntervalSince(start) < 20)
+        #expect(try run(delivery).output == before && before != "failed\n")
+    }
+
     @Test("a database that cannot be written now: exit 75, so the relay tries again")
     func busyDatabase() throws {
         let dir = try Binary.workspace()
@@ -99,6 +122,9 @@ struct BounceTests {
         #expect(recorded.hasSuffix("\n200") && recorded.contains("\"recorded\":true") && recorded.contains("\"bounce\":\"hard\""), "\(recorded)")
         try "nothing here".write(toFile: dir + "/junk.txt", atomically: true, encoding: .utf8)
         #expect(try post(dir + "/junk.txt", token: token).hasSuffix("\n400"))
+        try nestedBounce(depth: 10_000, envelopeID: ids[0].envelope).write(toFile: dir + "/nested.eml", atomically: true, encoding: .utf8)
+        let nested = try post(dir + "/nested.eml", token: token)
+        #expect(nested.hasSuffix("\n400") && nested.contains("more than 8 levels"), "\(nested)")
         #expect(try run(["sqlite3", dir + "/data/mitreden.sqlite", "SELECT status, reply_code FROM mail_queue WHERE envelope_id = '\(ids[1].envelope)'"]).output == "failed|550\n")
     }
 }

@@ -136,6 +136,18 @@ cases += [
     ("unsubscribe: unknown link", 404, lambda: request("POST", "/u/" + "B" * 24)),
 ]
 
+# Returned messages built to exhaust the reader (issue 19): refused as no report (400), at once.
+admin = {"Authorization": "Bearer hostile-test-admin-token-0123456789", "Content-Type": "message/rfc822"}  # HostileInputTests' token
+bounce_head = b"From: MAILER-DAEMON@relay.example\r\nTo: bounce+3f9a0c1d2e4b5a6978c0d1e2@lkee.de\r\nMIME-Version: 1.0\r\n"
+nested_bounce = bounce_head + b"".join(b'Content-Type: multipart/mixed; boundary="n%d="\r\n\r\n--n%d=\r\n' % (i, i) for i in range(10000)) \
+    + b"Content-Type: text/plain\r\n\r\n550 5.1.1 user unknown\r\n" + b"".join(b"--n%d=--\r\n" % i for i in reversed(range(10000)))
+cases += [
+    ("bounces: a message nested 10,000 levels deep", 400, lambda: request("POST", "/hooks/bounces", nested_bounce, admin)),
+    ("bounces: a message of 25,000 parts", 400, lambda: request("POST", "/hooks/bounces", bounce_head + b'Content-Type: multipart/mixed; boundary="p"\r\n\r\n'
+                                                                 + b"--p\r\nContent-Type: text/plain\r\n\r\nx\r\n" * 25000 + b"--p--\r\n", admin)),
+    ("bounces: a header section of 900 KB", 400, lambda: request("POST", "/hooks/bounces", bounce_head + b"X-Pad: a\r\n" * 90000 + b"\r\nx\r\n", admin)),
+]
+
 for name, expected, run in cases:
     try:
         got = run()

@@ -16,8 +16,9 @@ extension Commands {
         failure marks the delivery failed with its status and the server's words, and no more
         mail goes to that address for the survey; a delay marks it deferred (the relay keeps
         trying). Exit 0: recorded, or a well-formed report or auto-reply with nothing to record
-        (logged); 65: the input is no mail at all; 75: the database cannot be written now (the
-        relay retries later).
+        (logged); 65: the input is no mail at all, or is built as no mail system builds a report
+        (parts nested more than 8 levels deep, more than 100 parts, a header section over 64 KiB);
+        75: the database cannot be written now (the relay retries later).
         """,
         options: [],
         positionals: 0...1,
