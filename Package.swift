@@ -19,6 +19,8 @@ let package = Package(
         .target(name: "Survey", dependencies: ["JSON", "CSV"]),
         .target(name: "CSV"),
         .target(name: "Crypto"),
+        // QR codes of our own (ISO/IEC 18004): text → module matrix → one SVG path.
+        .target(name: "QR"),
         // Storage: SQLite is the only target that imports CSQLite; Store holds the product's SQL.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Store", dependencies: ["SQLite", "Survey", "JSON", "CSystem"]),
@@ -30,10 +32,12 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CSystem"]),
         // Pages, form handling, the webhook, the organizers' API.
         .target(name: "Web", dependencies: ["HTTP", "Store", "Survey", "Mail", "Crypto", "Results"]),
+        // Print documents: letters, code cards, posters, paper questionnaires (self-contained A4 HTML).
+        .target(name: "Print", dependencies: ["Survey", "QR", "Mail", "Store"]),
         // Tallies, breakdowns, suppression and renderers over the stored responses.
         .target(name: "Results", dependencies: ["Survey", "Store", "JSON", "CSV"]),
         // Wiring: configuration, command line, the daemon.
-        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results", "Events", "CSystem"]),
+        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results", "Events", "Print", "QR", "CSystem"]),
         .executableTarget(name: "mitreden", dependencies: ["App"]),
         // Fuzz targets (scripts/fuzz builds them with libFuzzer); built normally, a replayer.
         .executableTarget(name: "mitreden-fuzz", dependencies: ["HTTP", "Mail", "Survey"], path: "Fuzz", exclude: ["Regressions"]),
@@ -49,6 +53,8 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Survey", "JSON", "Store", "SQLite"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
+        .testTarget(name: "PrintTests", dependencies: ["Print", "QR", "Survey", "Store"]),
+        .testTarget(name: "QRTests", dependencies: ["QR"], exclude: ["segno_matrix.py"]),
     ],
     swiftLanguageModes: [.v6]
 )
