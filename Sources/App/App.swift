@@ -4,7 +4,7 @@ import SQLite
 /// The `mitreden` program: parses the command line, runs one command, returns its exit code.
 public enum App {
     static var commands: [Command] {
-        [Commands.serve, Commands.check, Commands.participantsImport, Commands.participantsList,
+        [Commands.serve, Commands.check, Commands.participantsImport, Commands.participantsList, Commands.codes,
          Commands.invite, Commands.remind, Commands.send, Commands.status, Commands.results, Commands.export, Commands.purge, Commands.bounce, Commands.backup]
     }
 
@@ -42,7 +42,7 @@ public enum App {
         do {
             let configuration = try Configuration.parse(options: parsed.globals, environment: environment)
             let invocation = Invocation(configuration: configuration, positionals: parsed.positionals,
-                                        options: parsed.options, environment: environment)
+                                        options: parsed.options, environment: environment, values: parsed.values)
             return try command.run(invocation)
         } catch let error as ConfigurationError {
             Console.err("mitreden: error: \(error.message)")

@@ -27,6 +27,8 @@ struct Invocation {
     let positionals: [String]
     let options: [String: String]
     let environment: [String: String]
+    /// Every value of an option given more than once (`--set a=1 --set b=2`).
+    var values: [String: [String]] = [:]
 
     func flag(_ name: String) -> Bool { options[name] != nil }
 }
@@ -65,6 +67,8 @@ struct ArgumentParser {
         var globals: [String: String] = [:]
         var command: Command?
         var options: [String: String] = [:]
+        /// Every value of each option, in order, for options that may be given more than once.
+        var values: [String: [String]] = [:]
         var positionals: [String] = []
         var wantsHelp = false
         var helpTopic: [String] = []
@@ -128,6 +132,7 @@ struct ArgumentParser {
                     }
                     if inline == nil { j += 1 }
                     parsed.options[flag] = value
+                    parsed.values[flag, default: []].append(value)
                 } else {
                     guard inline == nil else { throw UsageError(message: "\(flag) takes no value", command: command) }
                     parsed.options[flag] = ""

@@ -12,6 +12,8 @@ public struct ImportSummary: Sendable, Equatable {
 /// A participant as `participants list` shows it (no token).
 public struct ParticipantRow: Sendable {
     public var email: String?
+    /// How the person is reached: their email, "(letter to POSTCODE CITY)", "(access code)", or "(purged)".
+    public var reach: String
     public var name: String?
     public var language: String?
     public var attributes: String
@@ -35,19 +37,22 @@ extension Database {
             try register(survey)
             let known = Set(try connection.rows("SELECT email_key FROM participants WHERE survey_id = ?", [.text(survey.id)]).compactMap { $0.text("email_key") })
             let upsert = try connection.prepare("""
-                INSERT INTO participants (survey_id, email, email_key, name, language, attributes, token, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO participants (survey_id, email, email_key, name, street, postcode, city, language, attributes, token, code, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (survey_id, email_key) DO UPDATE SET
-                    email = excluded.email, name = excluded.name, language = excluded.language,
-                    attributes = excluded.attributes, updated_at = excluded.updated_at
+                    email = excluded.email, name = excluded.name, street = excluded.street, postcode = excluded.postcode,
+                    city = excluded.city, language = excluded.language, attributes = excluded.attributes, updated_at = excluded.updated_at
                 """)
             let now = Database.now()
             var summary = ImportSummary(created: 0, updated: 0)
             for p in participants {
                 let attributes = JSONValue.object(p.attributes.map { ($0.0, .string($0.1)) }).serialized()
-                try upsert.run([.text(survey.id), .text(p.email), .text(p.emailKey), p.name.map(SQLValue.text) ?? .null,
-                                p.language.map(SQLValue.text) ?? .null, .text(attributes), .text(Token.make()), .text(now), .text(now)])
-                if known.contains(p.emailKey) { summary.updated += 1 } else { summary.created += 1 }
+                try withFreshCode { code in
+                    try upsert.run([.text(survey.id), p.email.map(SQLValue.text) ?? .null, .text(p.matchKey), p.name.map(SQLValue.text) ?? .null,
+                                    p.address.map { .text($0.street) } ?? .null, p.address.map { .text($0.postcode) } ?? .null, p.address.map { .text($0.city) } ?? .null,
+                                    p.language.map(SQLValue.text) ?? .null, .text(attributes), .text(Token.make()), .text(code), .text(now), .text(now)])
+                }
+                if known.contains(p.matchKey) { summary.updated += 1 } else { summary.created += 1 }
             }
             return summary
         }
@@ -57,13 +62,18 @@ extension Database {
     public func participants(of surveyID: String) throws -> [ParticipantRow] {
         try connection.rows("""
             SELECT p.email, p.name, p.language, p.attributes,
+                   CASE WHEN p.email IS NOT NULL THEN p.email
+                        WHEN p.city IS NOT NULL THEN '(letter to ' || p.postcode || ' ' || p.city || ')'
+                        WHEN p.token IS NOT NULL THEN '(access code)'
+                        ELSE '(purged)' END AS reach,
                    CASE WHEN p.answered = 1 THEN 'answered'
                         WHEN p.unsubscribed_at IS NOT NULL THEN 'unsubscribed'
                         WHEN EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation') THEN 'invited'
+                        WHEN p.printed_at IS NOT NULL THEN 'printed'
                         ELSE 'imported' END AS status
             FROM participants p WHERE p.survey_id = ? ORDER BY p.id
             """, [.text(surveyID)]).map {
-            ParticipantRow(email: $0.text("email"), name: $0.text("name"), language: $0.text("language"),
+            ParticipantRow(email: $0.text("email"), reach: $0.text("reach") ?? "", name: $0.text("name"), language: $0.text("language"),
                            attributes: $0.text("attributes") ?? "{}", status: $0.text("status") ?? "")
         }
     }

@@ -27,7 +27,8 @@ extension Database {
         try connection.execute("PRAGMA secure_delete = ON")
         let summary = try connection.transaction { () -> PurgeSummary in
             try connection.run("""
-                UPDATE participants SET email = NULL, email_key = NULL, name = NULL, token = NULL, updated_at = ?
+                UPDATE participants SET email = NULL, email_key = NULL, name = NULL, token = NULL, code = NULL,
+                    street = NULL, postcode = NULL, city = NULL, updated_at = ?
                 WHERE survey_id = ? AND (email IS NOT NULL OR name IS NOT NULL OR token IS NOT NULL)
                 """, [.text(Database.now(now)), .text(surveyID)])
             let participants = connection.changes

@@ -141,6 +141,66 @@ public enum Schema {
             ALTER TABLE surveys ADD COLUMN response_count INTEGER NOT NULL DEFAULT 0;
             UPDATE surveys SET response_count = (SELECT count(*) FROM responses WHERE responses.survey_id = surveys.id);
             """)
+        m.register("0006-codes-letters-paper", """
+            -- Reaching people without email: an access code per participant (typed from a code
+            -- card or a letter; unique in the database, NULL after purge), a postal address for
+            -- letters, and when the person's letter or card was printed (invited by letter).
+            -- Codes for the participants already there are assigned right after this migration.
+            ALTER TABLE participants ADD COLUMN code TEXT;
+            CREATE UNIQUE INDEX participants_code ON participants (code);
+            ALTER TABLE participants ADD COLUMN street TEXT;
+            ALTER TABLE participants ADD COLUMN postcode TEXT;
+            ALTER TABLE participants ADD COLUMN city TEXT;
+            ALTER TABLE participants ADD COLUMN printed_at TEXT;
+
+            -- Answers typed in from paper questionnaires are stored with source 'paper'.
+            CREATE TABLE responses_with_paper (
+                id TEXT NOT NULL,
+                survey_id TEXT NOT NULL REFERENCES surveys(id),
+                participant_id INTEGER REFERENCES participants(id),
+                submitted TEXT NOT NULL,
+                source TEXT NOT NULL CHECK (source IN ('form', 'webhook', 'paper')),
+                attributes TEXT NOT NULL DEFAULT '{}',
+                answers TEXT NOT NULL,
+                PRIMARY KEY (survey_id, id)
+            ) WITHOUT ROWID;
+            INSERT INTO responses_with_paper (id, survey_id, participant_id, submitted, source, attributes, answers)
+                SELECT id, survey_id, participant_id, submitted, source, attributes, answers FROM responses;
+            DROP TABLE responses;
+            ALTER TABLE responses_with_paper RENAME TO responses;
+            """)
+        m.register("0007-private-receipts-and-events", """
+            -- Freed pages and bytes are overwritten with zeros: the old receipts and event bodies
+            -- must not stay readable in the file.
+            PRAGMA secure_delete = ON;
+
+            -- The first answer to each webhook-id, kept under an HMAC of the id (the sender's id
+            -- can name a person, e.g. msg_person_42) in a table without rowids, so that its rows
+            -- follow no order of arrival; for anonymous surveys only the day. The receipts of
+            -- the old table hold the ids themselves and are not kept: a sender that sends again
+            -- a delivery answered just before the upgrade gets it stored again (an open survey)
+            -- or 409 (a token that has answered).
+            CREATE TABLE webhook_receipts_keyed (
+                key TEXT PRIMARY KEY,
+                status INTEGER NOT NULL,
+                body TEXT NOT NULL,
+                received_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            DROP TABLE webhook_receipts;
+            ALTER TABLE webhook_receipts_keyed RENAME TO webhook_receipts;
+            CREATE INDEX webhook_receipts_age ON webhook_receipts (received_at);
+
+            -- Events about a response of an anonymous survey keep no time finer than the day next
+            -- to the response id (their retry times are kept in memory), take a random row id,
+            -- and lose their body once delivered or given up. Those already queued are cut to the day.
+            ALTER TABLE event_queue ADD COLUMN day_only INTEGER NOT NULL DEFAULT 0;
+            UPDATE event_queue SET day_only = 1, created_at = substr(created_at, 1, 10),
+                next_attempt_at = substr(next_attempt_at, 1, 10), delivered_at = substr(delivered_at, 1, 10),
+                body = CASE WHEN status IN ('delivered', 'failed') THEN ''
+                            ELSE json_set(body, '$.timestamp', substr(json_extract(body, '$.timestamp'), 1, 10)) END
+            WHERE type = 'response.created' AND coalesce(survey_id, '') NOT IN (SELECT id FROM surveys WHERE anonymous = 0);
+            UPDATE event_queue SET id = (random() & 4611686018427387903) + 1 WHERE day_only = 1 AND status IN ('pending', 'sending');
+            """)
         return m
     }
 }

@@ -1,9 +1,25 @@
 import CSV
 
-/// One participant from the organizer's spreadsheet.
+/// A postal address for a letter (SPEC.md, "Reaching people without email").
+public struct PostalAddress: Sendable, Equatable {
+    public var street: String
+    public var postcode: String
+    public var city: String
+
+    public init(street: String, postcode: String, city: String) {
+        self.street = street
+        self.postcode = postcode
+        self.city = city
+    }
+}
+
+/// One participant from the organizer's spreadsheet: reached by email, or, without one, by a
+/// letter to their postal address.
 public struct Participant: Sendable, Equatable {
-    public var email: String
+    /// nil for a person reached by letter.
+    public var email: String?
     public var name: String?
+    public var address: PostalAddress?
     /// One of the survey's languages, or nil for its default.
     public var language: String?
     /// Every column other than email, name and language, in the file's order.
@@ -11,13 +27,27 @@ public struct Participant: Sendable, Equatable {
     /// The line of the CSV file it came from.
     public var line: Int
 
+    public init(email: String?, name: String?, address: PostalAddress? = nil, language: String?, attributes: [(String, String)], line: Int) {
+        self.email = email
+        self.name = name
+        self.address = address
+        self.language = language
+        self.attributes = attributes
+        self.line = line
+    }
+
     public static func == (a: Participant, b: Participant) -> Bool {
-        a.email == b.email && a.name == b.name && a.language == b.language && a.line == b.line
+        a.email == b.email && a.name == b.name && a.address == b.address && a.language == b.language && a.line == b.line
             && a.attributes.map(\.0) == b.attributes.map(\.0) && a.attributes.map(\.1) == b.attributes.map(\.1)
     }
 
-    /// The email as matched: lower-cased, so that re-imports find the same person.
-    public var emailKey: String { email.lowercased() }
+    /// What a re-import matches the person by: the email, lower-cased; without one, the name
+    /// and postal address, lower-cased and with runs of spaces made one (`postal:` before it).
+    public var matchKey: String {
+        if let email { return email.lowercased() }
+        let parts = [name ?? "", address?.street ?? "", address?.postcode ?? "", address?.city ?? ""]
+        return "postal:" + parts.map { $0.lowercased().split(separator: " ").joined(separator: " ") }.joined(separator: "|")
+    }
 }
 
 /// A problem in a participants file: `FILE:LINE: error: message`.
@@ -59,6 +89,12 @@ public enum ParticipantList {
         }
         let nameIndex = columns.firstIndex(of: "name")
         let languageIndex = columns.firstIndex(of: "language")
+        let addressIndexes = ["street", "postcode", "city"].map { columns.firstIndex(of: $0) }
+        let reserved = Set([emailIndex, nameIndex, languageIndex].compactMap { $0 } + addressIndexes.compactMap { $0 })
+        if addressIndexes.contains(where: { $0 != nil }) && addressIndexes.contains(where: { $0 == nil }) {
+            fail(1, "a postal address needs the three columns street, postcode and city; add the missing ones")
+            throw ParticipantListErrors(errors: errors)
+        }
         var firstLine: [String: Int] = [:]
         var participants: [Participant] = []
         participants.reserveCapacity(table.records.count)
@@ -74,20 +110,35 @@ public enum ParticipantList {
                 continue
             }
             let email = values[emailIndex]
-            guard EmailAddress.isValid(email) else {
-                fail(record.line, email.isEmpty ? "the email is empty" : "'\(email.escapingControlCharacters)' is not a valid email address")
+            let addressParts = addressIndexes.compactMap { $0.map { values[$0] } }
+            var address: PostalAddress?
+            if addressParts.count == 3 && addressParts.contains(where: { !$0.isEmpty }) {
+                guard !addressParts.contains(where: \.isEmpty) else {
+                    fail(record.line, "the postal address is incomplete; give street, postcode and city, or none of them")
+                    continue
+                }
+                address = PostalAddress(street: addressParts[0], postcode: addressParts[1], city: addressParts[2])
+            }
+            if email.isEmpty {
+                guard address != nil else {
+                    fail(record.line, "the email is empty; give an email, or a postal address (columns street, postcode, city) for a letter")
+                    continue
+                }
+            } else if !EmailAddress.isValid(email) {
+                fail(record.line, "'\(email.escapingControlCharacters)' is not a valid email address")
                 continue
             }
-            let key = email.lowercased()
-            if let first = firstLine[key] {
-                fail(record.line, "the same email as line \(first); list each person once")
-                continue
-            }
-            firstLine[key] = record.line
             var name: String?
             if let nameIndex {
                 name = values[nameIndex].isEmpty ? nil : values[nameIndex]
             }
+            let participant = Participant(email: email.isEmpty ? nil : email, name: name, address: address, language: nil, attributes: [], line: record.line)
+            let key = participant.matchKey
+            if let first = firstLine[key] {
+                fail(record.line, "the same \(email.isEmpty ? "name and address" : "email") as line \(first); list each person once")
+                continue
+            }
+            firstLine[key] = record.line
             var language: String?
             if let languageIndex {
                 let value = values[languageIndex].lowercased()
@@ -100,10 +151,10 @@ public enum ParticipantList {
                 }
             }
             var attributes: [(String, String)] = []
-            for (i, column) in columns.enumerated() where i != emailIndex && i != nameIndex && i != languageIndex {
+            for (i, column) in columns.enumerated() where !reserved.contains(i) {
                 attributes.append((column, values[i]))
             }
-            participants.append(Participant(email: email, name: name, language: language, attributes: attributes, line: record.line))
+            participants.append(Participant(email: participant.email, name: name, address: address, language: language, attributes: attributes, line: record.line))
         }
         if !errors.isEmpty { throw ParticipantListErrors(errors: errors) }
         return participants

@@ -28,6 +28,9 @@ public struct WebApp: Sendable {
         }
         router.add(["GET"], "/thanks/:survey") { request, p in pages.thanks(request, surveyID: p["survey"]!) }
         let front = FrontPage(surveys: surveys, frame: frame, now: { Date() })
+        let codes = AccessCodePage(pool: pool, frame: frame)
+        router.add(["GET", "POST"], "/c") { request, _ in codes.respond(request, code: nil) }
+        router.add(["GET"], "/c/:code") { request, p in codes.respond(request, code: p["code"]!) }
         router.add(["GET"], "/") { request, _ in front.response(request) }
         if let secret = webhookSecret, let verifier = StandardWebhooks(secret: secret) {
             let webhook = ResponseWebhook(verifier: verifier, pool: pool, writer: writer, surveys: surveys, now: { Date() })

@@ -10,14 +10,18 @@ extension Commands {
         discussion: """
         FILE is a spreadsheet saved as CSV (UTF-8; ',' or ';' as separator, as LibreOffice and
         Excel write it). The first row names the columns: 'email' is required, 'name' and
-        'language' (one of the survey's languages) are optional, every other column is an
-        attribute; the survey's 'attributes' must all be there. Emails are matched without
-        regard to case: importing a person again updates them and keeps their personal link.
+        'language' (one of the survey's languages) are optional; 'street', 'postcode' and
+        'city' (all three) give a postal address; every other column is an attribute; the
+        survey's 'attributes' must all be there. A row with an empty email and a postal
+        address is a person reached by letter (mitreden letters), never by mail. Emails are
+        matched without regard to case, people without email by name and address: importing
+        a person again updates them and keeps their personal link and access code.
         The import is all or nothing: any bad row is reported as FILE:LINE: error: … and
         nothing is imported.
         """,
         positionals: 2...2,
-        examples: ["mitreden participants import jugendcheck-2027 schulen.csv"],
+        examples: ["mitreden participants import jugendcheck-2027 schulen.csv",
+                   "mitreden participants import familienbefragung-2027 melderegister-stichprobe.csv   # columns email;name;street;postcode;city;kommune"],
         run: runImport)
 
     static let participantsList = Command(
@@ -25,8 +29,9 @@ extension Commands {
         arguments: "SURVEY",
         abstract: "list the participants of a survey with their status",
         discussion: """
-        Prints one line per participant: email, name, language, attributes and status
-        (imported, invited, answered or unsubscribed). Personal links are never printed.
+        Prints one line per participant: email (or how else they are reached: a letter, an
+        access code), name, language, attributes and status
+        (imported, invited, printed, answered or unsubscribed). Personal links and codes are never printed.
         """,
         positionals: 1...1,
         examples: ["mitreden participants list jugendcheck-2027"],
@@ -65,7 +70,7 @@ extension Commands {
             return ExitCode.ok
         }
         let table = [["EMAIL", "NAME", "LANGUAGE", "ATTRIBUTES", "STATUS"]] + rows.map {
-            [$0.email ?? "(purged)", $0.name ?? "", $0.language ?? survey.defaultLanguage, $0.attributes, $0.status]
+            [$0.reach, $0.name ?? "", $0.language ?? survey.defaultLanguage, $0.attributes, $0.status]
         }
         let widths = (0..<5).map { column in table.map { $0[column].count }.max() ?? 0 }
         for row in table {
