@@ -101,6 +101,7 @@ public final class MailRenderer: @unchecked Sendable {
             envelopeFrom: bounce.address(mail.envelopeID))
         parts.fromLine = fromLine
         parts.subjectLine = shared.subjectLine
+        parts.listID = mail.surveyID + ".mitreden." + domain
         parts.encodedBodies = (text, html)
         return parts.build()
     }

@@ -25,6 +25,9 @@ public struct MessageParts: Sendable {
     /// RFC 3834: set for mail the daemon sends on its own (reminders).
     public var autoSubmitted: Bool
     public var envelopeFrom: String
+    /// RFC 2919 `List-Id`, e.g. `jugendcheck-2027.mitreden.lkee.de`: the survey's mail as one
+    /// list, so that filters can sort it and spam filters see a list with its unsubscribe.
+    public var listID: String?
     /// The `From` and `Subject` header lines already encoded and folded, when the caller has
     /// them: they are the same for every message of a run, and encoding them is not free.
     public var fromLine: String?
@@ -68,6 +71,7 @@ public struct MessageParts: Sendable {
             MIME.header("List-Unsubscribe", "<" + MIME.singleLine(unsubscribeURL) + ">", into: &bytes)
             bytes.append(contentsOf: "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n".utf8)
         }
+        if let listID { MIME.header("List-Id", "<" + MIME.singleLine(listID) + ">", into: &bytes) }
         if autoSubmitted { bytes.append(contentsOf: "Auto-Submitted: auto-generated\r\n".utf8) }
         let textPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8
         if let html {
