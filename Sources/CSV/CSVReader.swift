@@ -23,12 +23,27 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
 /// spreadsheet programs write it) is taken from the header row, quoted fields may hold
 /// separators, doubled quotes and line breaks; LF, CRLF and CR end lines. Empty lines are skipped.
 public enum CSVReader {
+    /// The whole table in memory.
     /// - Throws: `CSVError`.
     public static func read(_ bytes: [UInt8]) throws -> CSVTable {
-        var start = 0
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        let separator = detectSeparator(bytes, from: start)
+        var header: [String]?
+        var separator: Character = ","
         var records: [CSVRecord] = []
+        try bytes.withUnsafeBufferPointer { buffer in
+            try scan(buffer, header: { header = $0; separator = $1 }, record: { records.append($0) })
+        }
+        return CSVTable(header: header ?? [], records: records, separator: separator)
+    }
+
+    /// Reads record by record without holding the table: `header` gets the first record and
+    /// the separator, `record` each further one, in order. Memory stays that of one record,
+    /// whatever the file's size (a million participants).
+    /// - Throws: `CSVError`, or what the closures throw.
+    public static func scan(_ bytes: UnsafeBufferPointer<UInt8>, header: ([String], Character) throws -> Void,
+                            record: (CSVRecord) throws -> Void) throws {
+        var start = 0
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+        let separator = detectSeparator(bytes, from: start)
         var fields: [String] = []
         var field: [UInt8] = []
         var line = 1
@@ -36,6 +51,7 @@ public enum CSVReader {
         var i = start
         let count = bytes.count
         let quote: UInt8 = 0x22
+        var sawHeader = false
 
         func finishField() throws {
             guard let text = String(validating: field, as: UTF8.self) else {
@@ -44,9 +60,14 @@ public enum CSVReader {
             fields.append(text)
             field.removeAll(keepingCapacity: true)
         }
-        func finishRecord() {
+        func finishRecord() throws {
             if !(fields.count == 1 && fields[0].isEmpty) {
-                records.append(CSVRecord(line: recordLine, fields: fields))
+                if sawHeader {
+                    try record(CSVRecord(line: recordLine, fields: fields))
+                } else {
+                    sawHeader = true
+                    try header(fields, separator == 0x3B ? ";" : ",")
+                }
             }
             fields.removeAll(keepingCapacity: true)
         }
@@ -85,24 +106,23 @@ public enum CSVReader {
                 }
             }
             try finishField()
-            if i >= count { finishRecord(); break }
+            if i >= count { try finishRecord(); break }
             let b = bytes[i]
             i += 1
             if b == separator { continue }
             if b == 0x0D && i < count && bytes[i] == 0x0A { i += 1 }
-            finishRecord()
+            try finishRecord()
             line += 1
             recordLine = line
             if i == count { break }
         }
-        guard let header = records.first else {
+        guard sawHeader else {
             throw CSVError(line: 1, message: "the file is empty; the first row must name the columns, such as email;name")
         }
-        return CSVTable(header: header.fields, records: Array(records.dropFirst()), separator: separator == 0x3B ? ";" : ",")
     }
 
     /// `;` if the header row has more unquoted semicolons than commas, else `,`.
-    static func detectSeparator(_ bytes: [UInt8], from start: Int) -> UInt8 {
+    static func detectSeparator(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt8 {
         var semicolons = 0
         var commas = 0
         var quoted = false

@@ -30,12 +30,26 @@ extension Database {
                   .text(survey.access.rawValue), .integer(survey.anonymous ? 1 : 0), .text(Database.now())])
     }
 
-    /// Adds new participants and updates known ones (matched by email, case-insensitively), in
-    /// one transaction: all or nothing. A known participant keeps their token.
+    /// Adds new participants and updates known ones (matched by email, case-insensitively; people
+    /// without email by name and address), in one transaction: all or nothing. A known
+    /// participant keeps their token and access code.
     public func importParticipants(_ participants: [Participant], into survey: Survey) throws -> ImportSummary {
+        try importParticipants(into: survey) { add, _ in try participants.forEach(add) }
+    }
+
+    /// The same, streamed: `feed` gives each participant to `add` and may ask `firstLine` where a
+    /// match key came first in this file (nil: new); the keys are kept in a temporary table,
+    /// not in memory, so a million rows import in flat memory. When `feed` throws (a bad row),
+    /// everything is rolled back.
+    public func importParticipants(into survey: Survey,
+                                   _ feed: (_ add: (Participant) throws -> Void, _ firstLine: (String, Int) throws -> Int?) throws -> Void) throws -> ImportSummary {
         try connection.transaction {
             try register(survey)
-            let known = Set(try connection.rows("SELECT email_key FROM participants WHERE survey_id = ?", [.text(survey.id)]).compactMap { $0.text("email_key") })
+            try connection.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID; DELETE FROM import_keys")
+            defer { try? connection.execute("DELETE FROM import_keys") }
+            let remember = try connection.prepare("INSERT OR IGNORE INTO import_keys (key, line) VALUES (?, ?)")
+            let earlier = try connection.prepare("SELECT line FROM import_keys WHERE key = ?")
+            let exists = try connection.prepare("SELECT 1 AS known FROM participants WHERE survey_id = ? AND email_key = ?")
             let upsert = try connection.prepare("""
                 INSERT INTO participants (survey_id, email, email_key, name, street, postcode, city, language, attributes, token, code, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -45,15 +59,21 @@ extension Database {
                 """)
             let now = Database.now()
             var summary = ImportSummary(created: 0, updated: 0)
-            for p in participants {
+            try feed({ p in
+                let key = p.matchKey
+                let known = try !exists.rows([.text(survey.id), .text(key)]).isEmpty
                 let attributes = JSONValue.object(p.attributes.map { ($0.0, .string($0.1)) }).serialized()
                 try withFreshCode { code in
-                    try upsert.run([.text(survey.id), p.email.map(SQLValue.text) ?? .null, .text(p.matchKey), p.name.map(SQLValue.text) ?? .null,
+                    try upsert.run([.text(survey.id), p.email.map(SQLValue.text) ?? .null, .text(key), p.name.map(SQLValue.text) ?? .null,
                                     p.address.map { .text($0.street) } ?? .null, p.address.map { .text($0.postcode) } ?? .null, p.address.map { .text($0.city) } ?? .null,
                                     p.language.map(SQLValue.text) ?? .null, .text(attributes), .text(Token.make()), .text(code), .text(now), .text(now)])
                 }
-                if known.contains(p.matchKey) { summary.updated += 1 } else { summary.created += 1 }
-            }
+                if known { summary.updated += 1 } else { summary.created += 1 }
+            }, { key, line in
+                try remember.run([.text(key), .integer(Int64(line))])
+                if connection.changes > 0 { return nil }
+                return try earlier.rows([.text(key)]).first?.int("line")
+            })
             return summary
         }
     }

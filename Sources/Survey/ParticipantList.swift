@@ -61,53 +61,86 @@ public struct ParticipantListError: Error, Sendable, Equatable, CustomStringConv
 /// Reads and checks a participants CSV for a survey. All or nothing: any bad row is an error
 /// and no participant is returned.
 public enum ParticipantList {
+    /// At most this many errors are listed; the rest are counted.
+    public static let maxListedErrors = 1000
+
+    /// The whole list in memory.
     /// - Throws: `[ParticipantListError]` as `ParticipantListErrors`, every bad row listed.
     public static func read(_ bytes: [UInt8], path: String, survey: Survey) throws -> [Participant] {
-        let table: CSVTable
-        do {
-            table = try CSVReader.read(bytes)
-        } catch let error as CSVError {
-            throw ParticipantListErrors(errors: [ParticipantListError(path: path, line: error.line, message: error.message)])
-        }
-        var errors: [ParticipantListError] = []
-        func fail(_ line: Int, _ message: String) { errors.append(ParticipantListError(path: path, line: line, message: message)) }
-
-        let columns = table.header.map { $0.trimmingSpaces().lowercased() }
-        var seenColumns = Set<String>()
-        for (i, column) in columns.enumerated() {
-            if let control = column.firstControlCharacter {
-                fail(1, "the name of column \(i + 1) holds \(ControlCharacters.describe(control)); \(ControlCharacters.advice)")
-            } else if column.isEmpty { fail(1, "a column has no name; name every column in the first row") }
-            else if !seenColumns.insert(column).inserted { fail(1, "the column '\(column)' appears twice") }
-        }
-        guard let emailIndex = columns.firstIndex(of: "email") else {
-            fail(1, "no 'email' column (found: \(columns.joined(separator: ", ").escapingControlCharacters)); the first row must name the columns, one of them email")
-            throw ParticipantListErrors(errors: errors)
-        }
-        for attribute in survey.attributes where !columns.contains(attribute) {
-            fail(1, "the survey's attribute '\(attribute)' has no column; add it, or remove it from the survey's attributes")
-        }
-        let nameIndex = columns.firstIndex(of: "name")
-        let languageIndex = columns.firstIndex(of: "language")
-        let addressIndexes = ["street", "postcode", "city"].map { columns.firstIndex(of: $0) }
-        let reserved = Set([emailIndex, nameIndex, languageIndex].compactMap { $0 } + addressIndexes.compactMap { $0 })
-        if addressIndexes.contains(where: { $0 != nil }) && addressIndexes.contains(where: { $0 == nil }) {
-            fail(1, "a postal address needs the three columns street, postcode and city; add the missing ones")
-            throw ParticipantListErrors(errors: errors)
-        }
-        var firstLine: [String: Int] = [:]
+        var seen: [String: Int] = [:]
         var participants: [Participant] = []
-        participants.reserveCapacity(table.records.count)
-        for record in table.records {
+        try bytes.withUnsafeBufferPointer { buffer in
+            try scan(buffer, path: path, survey: survey, firstLine: { key, line in
+                if let first = seen[key] { return first }
+                seen[key] = line
+                return nil
+            }, each: { participants.append($0) })
+        }
+        return participants
+    }
+
+    /// Checks the file row by row without holding it: `each` gets every good row, in order,
+    /// `firstLine` is asked for each row's `matchKey` and returns the line where it came first,
+    /// nil for a new one (a caller with a million rows keeps the keys on disk, in a temporary
+    /// table). After the last row, throws every error (the first `maxListedErrors` of them);
+    /// `each` may have been given rows before that, so the caller undoes them (a transaction).
+    /// - Throws: `ParticipantListErrors`, or what the closures throw.
+    public static func scan(_ bytes: UnsafeBufferPointer<UInt8>, path: String, survey: Survey,
+                            firstLine: (String, Int) throws -> Int?, each: (Participant) throws -> Void) throws {
+        var errors: [ParticipantListError] = []
+        var errorCount = 0
+        func fail(_ line: Int, _ message: String) {
+            errorCount += 1
+            if errors.count < maxListedErrors { errors.append(ParticipantListError(path: path, line: line, message: message)) }
+        }
+        func thrown() -> ParticipantListErrors {
+            var all = errors
+            if errorCount > errors.count {
+                all.append(ParticipantListError(path: path, line: errors.last?.line ?? 1, message: "and \(errorCount - errors.count) more errors after these"))
+            }
+            return ParticipantListErrors(errors: all)
+        }
+        var columns: [String] = []
+        var emailIndex = 0, nameIndex: Int?, languageIndex: Int?
+        var addressIndexes: [Int?] = []
+        var reserved = Set<Int>()
+        var separator: Character = ","
+        func readHeader() throws {
+            var seenColumns = Set<String>()
+            for (i, column) in columns.enumerated() {
+                if let control = column.firstControlCharacter {
+                    fail(1, "the name of column \(i + 1) holds \(ControlCharacters.describe(control)); \(ControlCharacters.advice)")
+                } else if column.isEmpty { fail(1, "a column has no name; name every column in the first row") }
+                else if !seenColumns.insert(column).inserted { fail(1, "the column '\(column)' appears twice") }
+            }
+            guard let email = columns.firstIndex(of: "email") else {
+                fail(1, "no 'email' column (found: \(columns.joined(separator: ", ").escapingControlCharacters)); the first row must name the columns, one of them email")
+                throw thrown()
+            }
+            emailIndex = email
+            for attribute in survey.attributes where !columns.contains(attribute) {
+                fail(1, "the survey's attribute '\(attribute)' has no column; add it, or remove it from the survey's attributes")
+            }
+            nameIndex = columns.firstIndex(of: "name")
+            languageIndex = columns.firstIndex(of: "language")
+            addressIndexes = ["street", "postcode", "city"].map { columns.firstIndex(of: $0) }
+            reserved = Set([emailIndex, nameIndex, languageIndex].compactMap { $0 } + addressIndexes.compactMap { $0 })
+            if addressIndexes.contains(where: { $0 != nil }) && addressIndexes.contains(where: { $0 == nil }) {
+                fail(1, "a postal address needs the three columns street, postcode and city; add the missing ones")
+                throw thrown()
+            }
+        }
+
+        func readRecord(_ record: CSVRecord) throws {
             let fields = record.fields
             guard fields.count == columns.count else {
-                fail(record.line, "\(fields.count) fields, but the header has \(columns.count); check for a missing or extra '\(table.separator)'")
-                continue
+                fail(record.line, "\(fields.count) fields, but the header has \(columns.count); check for a missing or extra '\(separator)'")
+                return
             }
             let values = fields.map { $0.trimmingSpaces() }
             if let i = values.firstIndex(where: { $0.firstControlCharacter != nil }), let control = values[i].firstControlCharacter {
                 fail(record.line, "column '\(columns[i].escapingControlCharacters)' holds \(ControlCharacters.describe(control)); \(ControlCharacters.advice)")
-                continue
+                return
             }
             let email = values[emailIndex]
             let addressParts = addressIndexes.compactMap { $0.map { values[$0] } }
@@ -115,37 +148,35 @@ public enum ParticipantList {
             if addressParts.count == 3 && addressParts.contains(where: { !$0.isEmpty }) {
                 guard !addressParts.contains(where: \.isEmpty) else {
                     fail(record.line, "the postal address is incomplete; give street, postcode and city, or none of them")
-                    continue
+                    return
                 }
                 address = PostalAddress(street: addressParts[0], postcode: addressParts[1], city: addressParts[2])
             }
             if email.isEmpty {
                 guard address != nil else {
                     fail(record.line, "the email is empty; give an email, or a postal address (columns street, postcode, city) for a letter")
-                    continue
+                    return
                 }
             } else if !EmailAddress.isValid(email) {
                 fail(record.line, "'\(email.escapingControlCharacters)' is not a valid email address")
-                continue
+                return
             }
             var name: String?
             if let nameIndex {
                 name = values[nameIndex].isEmpty ? nil : values[nameIndex]
             }
             let participant = Participant(email: email.isEmpty ? nil : email, name: name, address: address, language: nil, attributes: [], line: record.line)
-            let key = participant.matchKey
-            if let first = firstLine[key] {
+            if let first = try firstLine(participant.matchKey, record.line) {
                 fail(record.line, "the same \(email.isEmpty ? "name and address" : "email") as line \(first); list each person once")
-                continue
+                return
             }
-            firstLine[key] = record.line
             var language: String?
             if let languageIndex {
                 let value = values[languageIndex].lowercased()
                 if !value.isEmpty {
                     guard survey.languages.contains(value) else {
                         fail(record.line, "language '\(value)' is not one of the survey's languages (\(survey.languages.joined(separator: ", ")))")
-                        continue
+                        return
                     }
                     language = value
                 }
@@ -154,10 +185,23 @@ public enum ParticipantList {
             for (i, column) in columns.enumerated() where !reserved.contains(i) {
                 attributes.append((column, values[i]))
             }
-            participants.append(Participant(email: participant.email, name: name, address: address, language: language, attributes: attributes, line: record.line))
+            // After an error nothing will be stored: the rest is only checked.
+            if errorCount == 0 {
+                try each(Participant(email: participant.email, name: name, address: address, language: language, attributes: attributes, line: record.line))
+            }
         }
-        if !errors.isEmpty { throw ParticipantListErrors(errors: errors) }
-        return participants
+
+        do {
+            try CSVReader.scan(bytes, header: { header, found in
+                separator = found
+                columns = header.map { $0.trimmingSpaces().lowercased() }
+                try readHeader()
+            }, record: readRecord)
+        } catch let error as CSVError {
+            fail(error.line, error.message)
+            throw thrown()
+        }
+        if !errors.isEmpty { throw thrown() }
     }
 }
 

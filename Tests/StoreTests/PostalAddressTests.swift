@@ -49,3 +49,36 @@ struct PostalAddressTests {
         #expect(after.allSatisfy { $0.text("code").map { AccessCode.normalize($0) == $0 } == true })
     }
 }
+
+@Suite("Participants CSV at scale")
+struct ParticipantListScaleTests {
+    @Test("a file with thousands of bad rows lists the first thousand errors and counts the rest")
+    func manyErrors() {
+        let text = "email;kommune\n" + (0..<1500).map { "kein-at-\($0);H\n" }.joined()
+        #expect { try readList(text) } throws: { error in
+            guard let errors = (error as? ParticipantListErrors)?.errors else { return false }
+            return errors.count == 1001 && errors[999].line == 1001 && errors.last!.message == "and 500 more errors after these"
+        }
+    }
+
+    @Test("the streamed import into the database is all or nothing: a bad row late in the file leaves nothing")
+    func streamedAllOrNothing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mitreden-stream-\(UUID().uuidString)").path
+        let database = try Database(directory: dir)
+        let good = "email;kommune\n" + (0..<3000).map { "p\($0)@x.de;H\n" }.joined()
+        let bad = good + "p17@X.DE;H\n"
+        #expect { try importCSV(bad, into: database) } throws: { ($0 as? ParticipantListErrors)?.errors.map(\.description) == ["teilnehmende.csv:3002: error: the same email as line 19; list each person once"] }
+        #expect(try database.connection.rows("SELECT count(*) AS n FROM participants").first?.int("n") == 0)
+        #expect(try importCSV(good, into: database) == ImportSummary(created: 3000, updated: 0))
+        #expect(try importCSV(good, into: database) == ImportSummary(created: 0, updated: 3000))
+    }
+
+    func importCSV(_ text: String, into database: Database) throws -> ImportSummary {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { buffer in
+            try database.importParticipants(into: listSurvey) { add, firstLine in
+                try ParticipantList.scan(buffer, path: "teilnehmende.csv", survey: listSurvey, firstLine: firstLine, each: add)
+            }
+        }
+    }
+}

@@ -44,19 +44,31 @@ extension Commands {
         guard survey.access == .invite else {
             throw InputError("mitreden: error: \(survey.id) is an open survey (access: open); it has one public link and no participant list")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Mapped, not read: a file of a million rows is paged in as it is scanned.
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
             throw InputError("mitreden: error: cannot read '\(path)'; check the file name")
         }
-        let participants: [Participant]
+        let database = try Database(directory: config.dataDirectory)
+        let line = ProgressLine("import", total: nil)
+        var count = 0
+        let summary: ImportSummary
         do {
-            participants = try ParticipantList.read(Array(data), path: path, survey: survey)
+            summary = try data.withUnsafeBytes { raw in
+                try database.importParticipants(into: survey) { add, firstLine in
+                    try ParticipantList.scan(raw.bindMemory(to: UInt8.self), path: path, survey: survey, firstLine: firstLine) { participant in
+                        try add(participant)
+                        count += 1
+                        if count % 1000 == 0 { line.update(count) }
+                    }
+                }
+            }
+            line.finish()
         } catch let error as ParticipantListErrors {
+            line.finish()
             throw InputError(error.errors.map(\.description) + ["nothing was imported; fix the rows above and import the file again"])
         }
-        guard !participants.isEmpty else { throw InputError("mitreden: error: '\(path)' has a header row but no participants") }
-        let database = try Database(directory: config.dataDirectory)
-        let summary = try database.importParticipants(participants, into: survey)
-        Console.out("imported \(counted(participants.count, "participant")) into \(survey.id): \(summary.created) new, \(summary.updated) updated")
+        guard count > 0 else { throw InputError("mitreden: error: '\(path)' has a header row but no participants") }
+        Console.out("imported \(counted(count, "participant")) into \(survey.id): \(summary.created) new, \(summary.updated) updated")
         return ExitCode.ok
     }
 
