@@ -41,7 +41,13 @@ public final class Connection {
 
     /// Runs `body` with statements that fail with SQLITE_BUSY at once instead of waiting.
     public func withoutWaiting<T>(_ body: () throws -> T) rethrows -> T {
-        sqlite3_busy_timeout(handle, 0)
+        try waiting(atMost: 0, body)
+    }
+
+    /// Runs `body` with statements that wait at most `milliseconds` for another connection's
+    /// lock before SQLITE_BUSY.
+    public func waiting<T>(atMost milliseconds: Int32, _ body: () throws -> T) rethrows -> T {
+        sqlite3_busy_timeout(handle, milliseconds)
         defer { sqlite3_busy_timeout(handle, busyTimeout) }
         return try body()
     }

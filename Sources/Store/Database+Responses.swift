@@ -10,21 +10,27 @@ public struct NewResponse: Sendable {
     public var carried: [String]
     public var answers: String
     public var source: String
-    public var webhookID: String?
+    /// For the response webhook: the key its receipt is kept under (an HMAC of the sender's
+    /// webhook-id, see `webhookReceipt(key:)`); the same key again gets the first answer.
+    public var receiptKey: String?
     /// The survey's `min_group_size`: answers stored together share part of their id only in
     /// groups at least this large (see `ResponseIDs`).
     public var minGroupSize: Int
+    /// Attributes of a response without a token (typed in from paper for an open survey); a
+    /// response with a token carries its participant's instead.
+    public var attributes: [(String, String)]
 
     public init(surveyID: String, token: String?, anonymous: Bool, carried: [String], answers: String, source: String,
-                webhookID: String? = nil, minGroupSize: Int = 5) {
+                receiptKey: String? = nil, minGroupSize: Int = 5, attributes: [(String, String)] = []) {
         self.minGroupSize = minGroupSize
+        self.attributes = attributes
         self.surveyID = surveyID
         self.token = token
         self.anonymous = anonymous
         self.carried = carried
         self.answers = answers
         self.source = source
-        self.webhookID = webhookID
+        self.receiptKey = receiptKey
     }
 }
 
@@ -41,16 +47,16 @@ extension Database {
     /// Stores one response inside a transaction the caller holds (`ResponseWriter`'s group commit). With a token,
     /// the participant must exist and not have answered; they are marked as answered. Only the
     /// survey's carried attributes are copied. Anonymous responses keep no participant id and
-    /// only the day, and their random ids follow no order. With a webhook-id seen before, the
+    /// only the day, and their random ids follow no order. With a receipt key seen before, the
     /// first answer is returned and nothing is stored. `id`: from `ResponseIDs`. `counted: false`
     /// leaves the survey's `response_count` to the caller (a group adds its answers at once).
     func insert(_ new: NewResponse, id: String = Token.make(), now: Date, counted: Bool = true) throws -> StoreOutcome {
-        if let webhookID = new.webhookID, let first = try webhookReceipt(webhookID) {
+        if let key = new.receiptKey, let first = try webhookReceipt(key: key) {
             return .replay(status: first.status, body: first.body)
         }
         let (stamp, day) = stamps(now)
         var participantID: Int64?
-        var attributes = "{}"
+        var attributes = new.attributes.isEmpty ? "{}" : JSONValue.object(new.attributes.map { ($0.0, .string($0.1)) }).serialized()
         if let token = new.token {
             guard let row = try connection.row("SELECT id, answered, attributes FROM participants WHERE token = ? AND survey_id = ?",
                                                [.text(token), .text(new.surveyID)]) else { return .unknownToken }
@@ -70,18 +76,23 @@ extension Database {
             """, [.text(id), .text(new.surveyID), new.anonymous ? .null : participantID.map(SQLValue.integer) ?? .null,
                   .text(new.anonymous ? day : stamp), .text(new.source), .text(attributes), .text(new.answers)])
         if counted { try addToCount(new.surveyID, 1) }
-        if let webhookID = new.webhookID {
-            try connection.run("DELETE FROM webhook_receipts WHERE received_at < ?", [.text(Database.now(now.addingTimeInterval(-48 * 3600)))])
-            try connection.run("INSERT INTO webhook_receipts (webhook_id, status, body, received_at) VALUES (?, 201, ?, ?)",
-                               [.text(webhookID), .text(JSONValue.object([("response", .string(id))]).serialized()), .text(stamp)])
+        if let key = new.receiptKey {
+            // Kept at least 48 hours: until the day 48 hours ago has passed. Anonymous: the day
+            // only, next to the response id.
+            let expired = String(Database.now(now.addingTimeInterval(-48 * 3600)).prefix(10))
+            try connection.run("DELETE FROM webhook_receipts WHERE received_at < ?", [.text(expired)])
+            try connection.run("INSERT INTO webhook_receipts (key, status, body, received_at) VALUES (?, 201, ?, ?)",
+                               [.text(key), .text(JSONValue.object([("response", .string(id))]).serialized()), .text(new.anonymous ? day : stamp)])
         }
-        guard events != nil else { return .stored(id: id) }
-        // Anonymous surveys: the response's random id only, never its answers or the participant.
+        guard let events else { return .stored(id: id) }
+        // Anonymous surveys: the response's random id only, never its answers or the participant,
+        // and no time finer than the day (`enqueueEvent`).
+        let anonymous = new.anonymous || events.anonymous(new.surveyID)
         var data: [(String, JSONValue)] = [("response", .string(id))]
-        if !new.anonymous, events?.anonymous(new.surveyID) == false, let answers = try? JSONParser.parse(new.answers) {
+        if !anonymous, let answers = try? JSONParser.parse(new.answers) {
             data.append(("answers", answers))
         }
-        try enqueueEvent("response.created", surveyID: new.surveyID, data: data, now: now)
+        try enqueueEvent("response.created", surveyID: new.surveyID, data: data, now: now, dayOnly: anonymous)
         return .stored(id: id)
     }
 
@@ -89,9 +100,12 @@ extension Database {
         try connection.run("UPDATE surveys SET response_count = response_count + ? WHERE id = ?", [.integer(Int64(stored)), .text(surveyID)])
     }
 
-    /// The first answer to a webhook-id seen in the last 24 hours or more, if any.
-    public func webhookReceipt(_ webhookID: String) throws -> (status: Int, body: String)? {
-        try connection.row("SELECT status, body FROM webhook_receipts WHERE webhook_id = ?", [.text(webhookID)]).map {
+    /// The first answer to a webhook-id seen in the last 48 hours or more, if any. `key`: what
+    /// the receipt is kept under: the webhook side's HMAC of the id under its secret, so that the
+    /// sender's id (which can name a person) is never stored and cannot be guessed back from
+    /// the database alone. The table is keyed by it (WITHOUT ROWID): its rows follow no order of arrival.
+    public func webhookReceipt(key: String) throws -> (status: Int, body: String)? {
+        try connection.row("SELECT status, body FROM webhook_receipts WHERE key = ?", [.text(key)]).map {
             ($0.int("status") ?? 201, $0.text("body") ?? "")
         }
     }
@@ -145,11 +159,15 @@ extension Database {
         }
     }
 
-    /// Hands the attributes and answers of every response of a survey whose id lies in `ids` to
-    /// `body` as UTF-8 bytes, valid only during the call: the fast way to tally a million responses.
-    public func forEachResponseText(surveyID: String, ids: ResponseIDRange = .all,
+    /// What `forEachResponseText` hands over beside the answers: the attributes, or the source
+    /// (`form`, `webhook` or `paper`: how the answer came in, for the breakdown by source).
+    public enum ResponseGroupColumn: String, Sendable { case attributes, source }
+
+    /// Hands the attributes (or the source) and answers of every response of a survey whose id lies
+    /// in `ids` to `body` as UTF-8 bytes, valid only during the call: the fast way to tally a million responses.
+    public func forEachResponseText(surveyID: String, ids: ResponseIDRange = .all, with column: ResponseGroupColumn = .attributes,
                                     _ body: (_ attributes: UnsafeBufferPointer<UInt8>, _ answers: UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        let statement = try connection.cached("SELECT attributes, answers FROM responses NOT INDEXED WHERE survey_id = ?1 AND id >= ?2 AND id < ?3")
+        let statement = try connection.cached("SELECT \(column.rawValue), answers FROM responses NOT INDEXED WHERE survey_id = ?1 AND id >= ?2 AND id < ?3")
         // Ids are printable ASCII, so DEL is above every one of them.
         try statement.bind([.text(surveyID), .text(ids.from), .text(ids.below ?? "\u{7F}")])
         while try statement.step() {

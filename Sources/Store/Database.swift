@@ -8,13 +8,20 @@ public final class Database {
     public var events: EventRoutes?
     /// The last second `stamps` wrote out (a group commit stores many answers in the same second).
     private var lastStamps: (second: Int, time: String, day: String)?
+    /// Whether this connection has its in-memory table of event retry times (`Database+Events`).
+    var hasEventRetries = false
 
-    /// Opens (creating the folder and file if needed) and migrates.
+    /// Opens (creating the folder and file if needed, private: see `DataFolder`) and migrates.
+    /// Deleted content is overwritten with zeros where that costs no extra writes (SQLite's
+    /// `secure_delete = FAST`): a row deleted or rewritten shorter leaves nothing readable in its page.
     /// - Throws: `SQLiteError`, or `CocoaError` when the folder cannot be created.
     public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try DataFolder.prepare(directory)
         connection = try Connection(path: (directory as NSString).appendingPathComponent("mitreden.sqlite"))
-        try Schema.migrator.migrate(connection)
+        DataFolder.tightenDatabaseFiles(directory)
+        let applied = try Schema.migrator.migrate(connection)
+        if applied.contains("0006-codes-letters-paper") { try assignMissingCodes() }
+        try connection.execute("PRAGMA secure_delete = FAST")
     }
 
     /// A read-only connection to the same database file, for another thread.

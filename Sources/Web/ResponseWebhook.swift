@@ -17,6 +17,15 @@ struct ResponseWebhook {
     let surveys: @Sendable () -> [String: Survey]
     let now: @Sendable () -> Date
 
+    /// What the first answer to `webhookID` is kept under: an HMAC of it under the webhook
+    /// secret, so that the database never holds the sender's id (it can name a person,
+    /// `msg_person_42`), and without the secret no id can be tried against it. Computed by the
+    /// signer over the message `receipt.0.ID`: its timestamp 0 is always stale, so no request
+    /// can be signed with a stored key.
+    func receiptKey(_ webhookID: String) -> String {
+        String(verifier.sign(id: "receipt", timestamp: 0, body: Array(webhookID.utf8)).dropFirst(3))
+    }
+
     static let unavailable = Problem(status: 503, title: "Service Unavailable", detail: "the database does not answer; nothing was stored, send it again").response
 
     func respond(_ request: Request) -> Reply {
@@ -33,8 +42,9 @@ struct ResponseWebhook {
             response.headers.append(("WWW-Authenticate", "Standard-Webhooks"))
             return .now(response)
         }
+        let receipt = id.map(receiptKey)
         do {
-            if let id, let first = try pool.with({ try $0.webhookReceipt(id) }) {
+            if let receipt, let first = try pool.with({ try $0.webhookReceipt(key: receipt) }) {
                 return .now(Response(status: first.status, contentType: "application/json", body: first.body + "\n"))
             }
             let document: JSONValue
@@ -67,7 +77,7 @@ struct ResponseWebhook {
                                     errors: checked.errors.map { ($0.question, $0.message) }).response)
             }
             let new = NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
-                                  answers: checked.json(in: survey), source: "webhook", webhookID: id,
+                                  answers: checked.json(in: survey), source: "webhook", receiptKey: receipt,
                                   minGroupSize: survey.minGroupSize)
             return .store(new, then: { outcome in
                 switch outcome {

@@ -54,4 +54,28 @@ struct ResponseWebhookTests {
         let stored = try run(["sqlite3", dir + "/data/mitreden.sqlite", "SELECT count(*) FROM responses; SELECT count(*) FROM webhook_receipts"]).output
         #expect(stored == "2\n2\n", "two responses, each stored once")
     }
+
+    @Test("an anonymous survey's receipt keeps neither the sender's webhook-id nor a time of day; the same id still gets the first answer")
+    func privateReceipt() throws {
+        let dir = try Binary.workspace()
+        try importParticipants(1, into: dir)
+        let database = dir + "/data/mitreden.sqlite"
+        let token = try run(["sqlite3", database, "SELECT token FROM participants"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (serve, port) = try startServe(in: dir, environment: ["MITREDEN_WEBHOOK_SECRET": secret])
+        defer { kill(serve.processIdentifier, SIGKILL); serve.waitUntilExit() }
+        let body = #"{"survey": "jugendcheck-2027", "token": "\#(token)", "answers": {"alter": "15-17", "engagiert": "no"}}"#
+        let created = try post(port, id: "msg_person_42", body: body, in: dir)
+        #expect(created.status == 201, "\(created.body)")
+        let replay = try post(port, id: "msg_person_42", body: body, in: dir)
+        #expect(replay.status == 201 && replay.body == created.body, "the same webhook-id gets the first answer")
+        Thread.sleep(forTimeInterval: 2.5)   // the WAL emptied (README, "What an anonymous survey stores")
+
+        let receipts = try run(["sqlite3", database, "SELECT * FROM webhook_receipts"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(receipts.split(separator: "\n").count == 1)
+        let day = try Regex("\\|[0-9]{4}-[0-9]{2}-[0-9]{2}$"), timeOfDay = try Regex("T[0-9]{2}:")
+        #expect(!receipts.contains("msg_person_42") && receipts.contains(day) && !receipts.contains(timeOfDay), "\(receipts)")
+        var raw = Data()
+        for suffix in ["", "-wal", "-shm"] { raw.append(FileManager.default.contents(atPath: database + suffix) ?? Data()) }
+        #expect(raw.range(of: Data("msg_person_42".utf8)) == nil, "the webhook-id is in the database files")
+    }
 }
