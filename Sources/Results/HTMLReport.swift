@@ -41,7 +41,7 @@ public enum HTMLReport {
             out += "</tr></thead>\n<tbody>\n"
             for g in groups {
                 let suppressed = g["suppressed"] == .bool(true)
-                out += "<tr><th scope=\"row\">\(g["value"] == .null ? t.none : text(g["value"]))</th>"
+                out += "<tr><th scope=\"row\">\(g["value"] == .null ? t.none : breakable(plainText(g["value"])))</th>"
                 if document["invited"] != .null { out += "<td>\(t.number(g["invited"]))</td>" }
                 out += suppressed ? "<td>\(t.withheld(minimum))</td>" : "<td>\(t.number(g["responses"]))</td>"
                 if document["invited"] != .null {
@@ -96,7 +96,7 @@ public enum HTMLReport {
         for o in options {
             let percent: Double
             switch o["percent"] { case .double(let p)?: percent = p; case .int(let p)?: percent = Double(p); default: percent = 0 }
-            out += "<tr><th scope=\"row\">\(HTML.escape(plainText(o["label"])))</th><td>\(t.number(o["count"]))</td><td>\(t.percent(percent))</td>"
+            out += "<tr><th scope=\"row\">\(breakable(plainText(o["label"])))</th><td>\(t.number(o["count"]))</td><td>\(t.percent(percent))</td>"
             out += "<td class=\"bar\"><svg aria-hidden=\"true\" focusable=\"false\" width=\"100%\" height=\"16\" viewBox=\"0 0 100 16\" preserveAspectRatio=\"none\">"
             out += "<rect x=\"0\" y=\"2\" width=\"100\" height=\"12\" class=\"track\"/><rect x=\"0\" y=\"2\" width=\"\(JSONNumber.text(min(max(percent, 0), 100)))\" height=\"12\" class=\"fill\"/></svg></td></tr>\n"
         }
@@ -109,10 +109,27 @@ public enum HTMLReport {
         "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"\(label)\">\n" + table + "</div>\n"
     }
 
+    /// `text` escaped, with a line-break opportunity (`<wbr>`) after each `/` and every 12th
+    /// character of a word longer than 20 characters (a compound noun, a URL). A table's label
+    /// column is then no wider than such a piece, so a table of long labels fits a phone's width
+    /// (or scrolls in its region far less) while ordinary words stay whole.
+    static func breakable(_ text: String) -> String {
+        text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+            guard word.count > 20 else { return HTML.escape(String(word)) }
+            var out = "", run = 0
+            for character in word {
+                out += HTML.escape(String(character))
+                run += 1
+                if character == "/" || run == 12 { out += "<wbr>"; run = 0 }
+            }
+            return out
+        }.joined(separator: " ")
+    }
+
     static func ranking(_ options: [JSONValue], label: String, _ t: Words) -> String {
         var out = "<table>\n<thead><tr><th scope=\"col\">\(t.answer)</th><th scope=\"col\">\(t.meanRank)</th><th scope=\"col\">\(t.firstPlaces)</th><th scope=\"col\">\(t.ranked)</th></tr></thead>\n<tbody>\n"
         for o in options {
-            out += "<tr><th scope=\"row\">\(HTML.escape(plainText(o["label"])))</th><td>\(t.number(o["mean_rank"]))</td><td>\(t.number(o["first"]))</td><td>\(t.number(o["ranked"]))</td></tr>\n"
+            out += "<tr><th scope=\"row\">\(breakable(plainText(o["label"])))</th><td>\(t.number(o["mean_rank"]))</td><td>\(t.number(o["first"]))</td><td>\(t.number(o["ranked"]))</td></tr>\n"
         }
         return scrollable(out + "</tbody>\n</table>\n", label: label)
     }
@@ -123,7 +140,7 @@ public enum HTMLReport {
         guard !groups.isEmpty, q["type"] != .string("text") else { return "" }
         func entry(_ g: JSONValue) -> JSONValue? { g["questions"]?.array?[safe: index] }
         var tables: [(caption: String, columns: [String], cells: (JSONValue) -> [String])] = []
-        func optionLabels(_ options: JSONValue?) -> [String] { (options?.array ?? []).map { HTML.escape(plainText($0["label"])) } }
+        func optionLabels(_ options: JSONValue?) -> [String] { (options?.array ?? []).map { breakable(plainText($0["label"])) } }
         switch q["type"] {
         case .string("number")?:
             tables.append(("", [t.answered, t.statistic("mean"), t.statistic("median")],
@@ -148,7 +165,7 @@ public enum HTMLReport {
             var html = "<table class=\"groups\">\n<caption>\(caption)</caption>\n"
             html += "<thead><tr><th scope=\"col\">\(by)</th>" + table.columns.map { "<th scope=\"col\">\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
             for g in groups {
-                html += "<tr><th scope=\"row\">\(g["value"] == .null ? t.none : HTML.escape(plainText(g["value"])))</th>"
+                html += "<tr><th scope=\"row\">\(g["value"] == .null ? t.none : breakable(plainText(g["value"])))</th>"
                 if let e = entry(g) {
                     html += table.cells(e).map { "<td>\($0)</td>" }.joined()
                 } else {
@@ -161,14 +178,15 @@ public enum HTMLReport {
         return out
     }
 
-    static let css = """
+    /// The report's style sheet (also used where the report is shown inside another page).
+    public static let css = """
     body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff;line-height:1.5;margin:0}
     main{max-width:60rem;margin:0 auto;padding:1rem}
     h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-top:1px solid #bbb;padding-top:1rem}h3{font-size:1.05rem}
     .meta{color:#444}
     table{border-collapse:collapse;width:100%;margin:.75rem 0}
-    .scroll{overflow-x:auto;max-width:100%}.scroll:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
-    h1,h2,h3,li,dd{overflow-wrap:anywhere}
+    .scroll{overflow-x:auto;max-width:100%;position:relative}.scroll:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
+    h1,h2,h3,p,li,dt,dd,caption{overflow-wrap:break-word;overflow-wrap:anywhere}
     caption{text-align:left;font-weight:600;padding:.25rem 0}
     th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;vertical-align:middle}
     td{font-variant-numeric:tabular-nums}
@@ -178,6 +196,7 @@ public enum HTMLReport {
     .stats{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:.5rem 0}.stats dt{color:#444;font-size:.9rem}.stats dd{margin:0;font-weight:600}
     .texts li{margin:.25rem 0}
     .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+    @media (max-width:30rem){th,td{padding:.3rem .35rem}}
     @media print{main{max-width:none}section{break-inside:avoid-page}h2{break-after:avoid}.fill{fill:#000}.track{fill:#ddd}}
     """
 

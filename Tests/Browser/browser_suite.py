@@ -1,13 +1,15 @@
 """Mitreden in a real browser: headless Chromium driven by Selenium through the whole flow,
-with axe-core 4.x (WCAG 2.1 A and AA rules) on every page, keyboard checks, phone-sized
-screenshots, and the same flow with JavaScript switched off.
+with axe-core 4.x (WCAG 2.1 A and AA rules) on every page, reflow at 320 and 360 px (WCAG
+1.4.10), keyboard checks, phone-sized screenshots, and the same flow with JavaScript switched
+off. Besides the example surveys of surveys/ it loads its own from Tests/Browser/fixtures/
+(lange-texte.yml: deliberately long texts in every question type).
 
     python3 Tests/Browser/browser_suite.py MITREDEN_BINARY
 
 The daemon runs on its real socket with a real SMTP server (aiosmtpd, Tests/Support/smtp_server.py);
 links come out of the received mail. Screenshots go to artifacts/browser/. Exit 1 on any failure.
 """
-import json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import base64, json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -127,6 +129,105 @@ def no_horizontal_scroll(driver, page, width):
     check(scroll <= client, f"{page}: no horizontal scrolling at {width} px (scrollWidth {scroll}, clientWidth {client})")
 
 
+OVERFLOW = """
+    // What sticks out past the right (or left) edge of a viewport `limit` px wide: element boxes
+    // and lines of text. Exempt is what a box that scrolls sideways on its own scrolls, if that
+    // box is labelled for keyboard and screen-reader users (role=region, aria-label(ledby),
+    // tabindex=0) as the report's tables are, and what an overflow:hidden box clips (that box
+    // itself is checked). An absolutely positioned box escapes every scroller up to its
+    // containing block, so it is followed there. Inside an SVG only the SVG's own box counts.
+    const limit = arguments[0], root = document.documentElement, out = [];
+    const skip = new Set(['SCRIPT', 'STYLE', 'OPTION', 'OPTGROUP', 'TEXTAREA', 'TITLE', 'HEAD']);
+    const labelled = p => p.getAttribute('role') === 'region' && p.tabIndex === 0
+      && (p.hasAttribute('aria-label') || p.hasAttribute('aria-labelledby'));
+    // Whether the box that clips `box` (if any) keeps it from widening the page.
+    function held(box) {
+      const x = getComputedStyle(box).overflowX;
+      return x === 'hidden' || x === 'clip' || ((x === 'auto' || x === 'scroll') && labelled(box));
+    }
+    function contained(el) {
+      for (let node = el; ;) {
+        const position = getComputedStyle(node).position;
+        if (position === 'fixed') return false;
+        let parent = node.parentElement;
+        if (position === 'absolute')
+          while (parent && parent !== root && getComputedStyle(parent).position === 'static') parent = parent.parentElement;
+        if (!parent || parent === root || parent === document.body) return false;
+        if (getComputedStyle(parent).overflowX !== 'visible') return held(parent);
+        node = parent;
+      }
+    }
+    function name(el) {
+      return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+    }
+    function outside(r) { return r.width > 0 && r.height > 0 && (r.right > limit + 1 || r.left < -1); }
+    for (const el of document.body.querySelectorAll('*')) {
+      if (skip.has(el.tagName) || el.ownerSVGElement || el.closest('select, textarea') || contained(el)) continue;
+      const r = el.getBoundingClientRect();
+      if (outside(r)) out.push(`${name(el)} ${Math.round(r.left)}..${Math.round(r.right)}`);
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const el = t.parentElement;
+      if (!t.data.trim() || skip.has(el.tagName) || el.ownerSVGElement || el.closest('select, textarea')) continue;
+      if (getComputedStyle(el).overflowX !== 'visible' ? held(el) : contained(el)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(t);
+      for (const r of range.getClientRects()) {
+        if (outside(r)) { out.push(`text in ${name(el)} "${t.data.trim().slice(0, 30)}" ${Math.round(r.left)}..${Math.round(r.right)}`); break; }
+      }
+    }
+    return [root.scrollWidth, window.innerWidth, out];
+"""
+
+
+def reflow(driver, page, widths=(320, 360)):
+    """WCAG 1.4.10 Reflow: at 320 and 360 CSS px nothing scrolls sideways (the document is no
+    wider than the window) and nothing sticks out of it but what a labelled region scrolls.
+    innerWidth is compared with the width asked for too: a phone (and Chromium's mobile
+    emulation) zooms out to show a page wider than the screen, and innerWidth then grows with it
+    (1066 = scrollWidth for the long-text form before the fix), so scrollWidth <= innerWidth alone
+    would pass."""
+    for width in widths:
+        size(driver, width, 740)
+        time.sleep(0.2)
+        scroll, inner, outside = driver.execute_script(OVERFLOW, width)
+        check(scroll <= inner <= width and not outside,
+              f"{page}: reflows at {width} px (scrollWidth {scroll}, innerWidth {inner}; {len(outside)} boxes stick out: {outside[:4]})")
+    size(driver, 1280, 800)
+
+
+def full_screenshot(driver, name, width):
+    """The whole page (not only the viewport) at `width` CSS px, to look at long pages."""
+    size(driver, width, 740 if width < 600 else 800)
+    driver.execute_script("window.scrollTo(0, 0)")
+    time.sleep(0.2)
+    w, h = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                             "clip": {"x": 0, "y": 0, "width": max(w, width), "height": h, "scale": 1}})
+    path = os.path.join(ARTIFACTS, f"{name}-{width}-full.png")
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+    screenshots.append(os.path.relpath(path, ROOT))
+    size(driver, 1280, 800)
+    return path
+
+
+ACCESS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def access_code(body):
+    """`body` (eleven characters of the code alphabet) with its check character, Luhn mod 32 as
+    Sources/Store/AccessCode.swift computes it, written XXXX-XXXX-XXXX."""
+    factor, total = 2, 0
+    for ch in reversed(body):
+        addend = factor * ACCESS_ALPHABET.index(ch)
+        total += addend // 32 + addend % 32
+        factor = 1 if factor == 2 else 2
+    code = body + ACCESS_ALPHABET[(32 - total % 32) % 32]
+    return f"{code[0:4]}-{code[4:8]}-{code[8:12]}"
+
+
 def touch_targets(driver, page):
     """Every control, or the option row its label fills, is at least 44 px tall."""
     small = driver.execute_script("""
@@ -190,6 +291,11 @@ def main():
     work = tempfile.mkdtemp(prefix="mitreden-browser-")
     for folder in ("surveys", "templates"):
         shutil.copytree(os.path.join(ROOT, folder), os.path.join(work, folder))
+    # The suite's own surveys (not examples for users): lange-texte.yml, long texts everywhere.
+    fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+    for name in sorted(os.listdir(fixtures)):
+        if name.endswith(".yml"):
+            shutil.copy(os.path.join(fixtures, name), os.path.join(work, "surveys", name))
     # A closed copy of the conference survey, for the closed page.
     conf = open(os.path.join(work, "surveys", "bildungskonferenz-2027.yml"), encoding="utf-8").read()
     conf = (conf.replace("id: bildungskonferenz-2027", "id: konferenz-geschlossen").replace("access: invite", "access: open")
@@ -242,6 +348,7 @@ def main():
         d.get(links["lena@schule.example"])
         check(d.find_element(By.TAG_NAME, "h1").text.startswith("Jugendcheck"), "the invitation's link opens the survey")
         axe(d, "form")
+        reflow(d, "form")
         touch_targets(d, "form")
         tab_order(d, "form")
         no_horizontal_scroll(d, "form", 360)
@@ -271,6 +378,7 @@ def main():
         check(d.switch_to.active_element.get_attribute("id") == "errors", "the error summary has the focus after a failed submit")
         check(d.find_element(By.ID, "stunden").get_attribute("value") == "99", "what was typed is kept")
         axe(d, "form with errors")
+        reflow(d, "form with errors")
         screenshot(d, "form-errors", 360, 740)
         size(d, 1280, 800)
         field = d.find_element(By.ID, "stunden")
@@ -279,9 +387,11 @@ def main():
         submit(d)
         check("/thanks/" in d.current_url and "Vielen Dank" in d.page_source, f"sent: the thank-you page ({d.current_url}, {d.title})")
         axe(d, "thank-you page")
+        reflow(d, "thank-you page")
         d.get(links["lena@schule.example"])
         check("Schon beantwortet" in d.page_source, "the same link again says it was answered")
         axe(d, "already-answered page")
+        reflow(d, "already-answered page")
 
         def results():
             request = urllib.request.Request(base + "/api/surveys/jugendcheck-2027/results", headers={"Authorization": "Bearer " + TOKEN})
@@ -315,17 +425,21 @@ def main():
         # --- The open survey, the closed one, unsubscribe.
         d.get(base + "/s/familienfreundlichkeit-herzberg")
         axe(d, "open survey form")
+        reflow(d, "open survey form")
         d.execute_script("arguments[0].click()", d.find_element(By.CSS_SELECTOR, "input[name=wohnort]"))
         submit(d)
         check("/thanks/" in d.current_url, f"open survey: sent, thank-you page ({d.current_url}: {errors_on(d)})")
         d.get(base + "/s/konferenz-geschlossen")
         check("geschlossen" in d.page_source.lower() or "beendet" in d.page_source.lower() or "closed" in d.page_source.lower(), f"a closed survey says so ({d.title})")
         axe(d, "closed-survey page")
+        reflow(d, "closed-survey page")
         d.get(unsubscribe["ida@schule.example"])
         axe(d, "unsubscribe page")
+        reflow(d, "unsubscribe page")
         touch_targets(d, "unsubscribe page")
         submit(d)
         axe(d, "unsubscribed page")
+        reflow(d, "unsubscribed page")
         n.get(unsubscribe["max@schule.example"])
         submit(n)
         check("abgemeldet" in n.page_source.lower() or "unsubscribed" in n.page_source.lower(), f"without JavaScript: unsubscribed ({n.title})")
@@ -335,10 +449,87 @@ def main():
         run("results", "jugendcheck-2027", "--by", "kommune", "--format", "html", "--output", report)
         d.get("file://" + report)
         axe(d, "results report (HTML file)")
+        reflow(d, "report")
         no_horizontal_scroll(d, "report", 360)
         readable_at_200(d, "report")
         screenshot(d, "report", 360, 740)
         screenshot(d, "report", 1280, 800)
+
+        # --- The front door and the access-code form with its error pages.
+        d.get(base + "/")
+        check("lange-texte" in d.page_source and "familienfreundlichkeit-herzberg" in d.page_source, f"the front page lists the open surveys ({d.title})")
+        axe(d, "front page")
+        reflow(d, "front page")
+        touch_targets(d, "front page")
+        screenshot(d, "front", 320, 740)
+        screenshot(d, "front", 1280, 800)
+        unknown = access_code("ZZZZZZZZZZZ")
+        typo = unknown[:-1] + ("2" if unknown[-1] != "2" else "3")
+        for typed, status in [(typo, 422), (unknown, 404)]:
+            try:
+                answer = urllib.request.urlopen(urllib.request.Request(base + "/c", data=f"code={typed}".encode(),
+                                                                       headers={"Content-Type": "application/x-www-form-urlencoded"}), timeout=10).status
+            except urllib.error.HTTPError as error:
+                answer = error.code
+            check(answer == status, f"POST /c with {typed}: {status} ({answer})")
+        d.get(base + "/c")
+        axe(d, "access code form")
+        reflow(d, "access code form")
+        touch_targets(d, "access code form")
+        screenshot(d, "code", 320, 740)
+        screenshot(d, "code", 1280, 800)
+        for typed, page in [(typo, "access code with a typo (422)"), (unknown, "unknown access code (404)")]:
+            field = d.find_element(By.ID, "code")
+            field.clear()
+            field.send_keys(typed)
+            submit(d)
+            check(d.find_element(By.ID, "code-error").is_displayed() and d.find_element(By.ID, "code").get_attribute("aria-invalid") == "true",
+                  f"{page}: the error is shown beside the field")
+            axe(d, page)
+            reflow(d, page)
+        screenshot(d, "code-unknown", 320, 740)
+
+        # --- Long texts everywhere (Tests/Browser/fixtures/lange-texte.yml): sentences as options,
+        # a 40-character compound word, URLs in help texts. Nothing may scroll sideways at 320 px.
+        d.get(base + "/s/lange-texte")
+        axe(d, "long-text form")
+        reflow(d, "long-text form")
+        touch_targets(d, "long-text form")
+        for width in (320, 360, 1280):
+            full_screenshot(d, "long-form", width)
+        d.find_element(By.ID, "stunden").send_keys("999")
+        submit(d)
+        check(len(d.find_elements(By.CSS_SELECTOR, "#errors li")) == 2, f"long-text form: a missing answer and a number out of range are two errors ({errors_on(d)})")
+        axe(d, "long-text form with errors")
+        reflow(d, "long-text form with errors")
+        for width in (320, 360, 1280):
+            full_screenshot(d, "long-form-errors", width)
+        click("traeger-frei")
+        click("massnahmen-personal")
+        click("massnahmen-other")
+        d.find_element(By.ID, "massnahmen-other-text").send_keys("https://www.example.de/ein/sehr/langer/pfad/ohne-leerzeichen-bis-zum-ende-der-zeile.html")
+        click("zufriedenheit-2")
+        click("aussagen_abholen-4")
+        click("aussagen_ferien-2")
+        click("beteiligt-no")
+        field = d.find_element(By.ID, "stunden")
+        field.clear()
+        field.send_keys("12")
+        d.find_element(By.ID, "wunsch").send_keys("Der Jugendhilfeplanungsausschussvorsitzender soll die Ganztagsbetreuungsfinanzierungsvereinbarung vorstellen.")
+        for place, code in enumerate(["personal", "beitraege", "raeume"], 1):
+            Select(d.find_element(By.ID, f"reihenfolge-{place}")).select_by_value(code)
+        submit(d)
+        check("/thanks/" in d.current_url, f"long-text form: sent, thank-you page ({d.current_url}: {errors_on(d)})")
+        reflow(d, "long-text thank-you page")
+        n.get(base + "/s/lange-texte")
+        reflow(n, "long-text form without JavaScript")
+        report = os.path.join(work, "lange-texte.html")
+        run("results", "lange-texte", "--format", "html", "--output", report)
+        d.get("file://" + report)
+        axe(d, "long-text report")
+        reflow(d, "long-text report")
+        for width in (320, 360, 1280):
+            full_screenshot(d, "long-report", width)
     finally:
         for driver in drivers:
             driver.quit()
