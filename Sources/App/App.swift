@@ -4,8 +4,8 @@ import SQLite
 /// The `mitreden` program: parses the command line, runs one command, returns its exit code.
 public enum App {
     static var commands: [Command] {
-        [Commands.serve, Commands.check, Commands.participantsImport, Commands.participantsList, Commands.codes,
-         Commands.invite, Commands.remind, Commands.send, Commands.status, Commands.results, Commands.export, Commands.purge, Commands.bounce, Commands.backup]
+        [Commands.serve, Commands.check, Commands.participantsImport, Commands.participantsList, Commands.codes, Commands.letters, Commands.poster, Commands.qr,
+         Commands.invite, Commands.remind, Commands.send, Commands.status, Commands.results, Commands.export, Commands.printQuestionnaire, Commands.responsesImport, Commands.purge, Commands.bounce, Commands.backup]
     }
 
     /// Runs with the process's arguments and environment and exits.

@@ -30,7 +30,12 @@ public struct PrintDocument {
     @media screen{body{background:#888}.sheet{background:#fff;margin:10mm auto;box-shadow:0 0 4mm rgba(0,0,0,.4)}}
     """
 
-    public var html: String {
+    /// The whole document.
+    public var html: String { opening + body + closing }
+
+    /// The document before its pages: written first when the pages are written one by one
+    /// (10,000 letters need not be held in memory at once).
+    public var opening: String {
         """
         <!DOCTYPE html>
         <html lang="\(HTML.escape(language))">
@@ -43,10 +48,10 @@ public struct PrintDocument {
         </style>
         </head>
         <body>
-        \(body)
-        </body>
-        </html>
 
         """
     }
+
+    /// The document after its pages.
+    public var closing: String { "\n</body>\n</html>\n" }
 }

@@ -29,13 +29,45 @@ public struct Export {
         ["response", "submitted"] + survey.attributes + survey.questions.flatMap(columns(of:))
     }
 
-    func columns(of q: Question) -> [String] {
+    /// The header of the data-entry template for answers typed in from paper (`export
+    /// --header-only`, read back by `responses import`): the export's columns, and for an invite
+    /// survey first a `code` column for the access code written on each questionnaire. The
+    /// export itself never has codes.
+    public var dataEntryColumns: [String] {
+        (survey.access == .invite ? ["code"] : []) + columns
+    }
+
+    /// The data-entry template: the header row alone, as CSV (`export --header-only`).
+    public func dataEntryTemplate(separator: Character = ",") -> String {
+        var writer = CSVWriter(separator: separator)
+        writer.row(dataEntryColumns)
+        return writer.text
+    }
+
+    func columns(of q: Question) -> [String] { layout(of: q).map(\.name) }
+
+    /// What a column of a question holds.
+    enum Cell: Equatable {
+        /// The code, number or text (single, yesno, scale, number, text).
+        case value
+        /// The text of the `other` option.
+        case otherText
+        /// multi: 1 when this option was chosen, else 0.
+        case option(String)
+        /// ranking: the place of this option (1 = first).
+        case place(String)
+        /// matrix: the option code chosen in this row.
+        case row(String)
+    }
+
+    /// The columns of a question, in order, with what each holds.
+    func layout(of q: Question) -> [(name: String, cell: Cell)] {
         switch q.kind {
-        case .single(_, let other): return [q.id] + (other ? [q.id + ".other_text"] : [])
-        case .multi(_, let other, _): return q.choices.map { "\(q.id).\($0.code)" } + (other ? [q.id + ".other_text"] : [])
-        case .ranking(let options, _): return options.map { "\(q.id).\($0.code)" }
-        case .matrix(let rows, _): return rows.map { "\(q.id).\($0.code)" }
-        case .yesno, .scale, .number, .text: return [q.id]
+        case .single(_, let other): return [(q.id, .value)] + (other ? [(q.id + ".other_text", .otherText)] : [])
+        case .multi(_, let other, _): return q.choices.map { ("\(q.id).\($0.code)", .option($0.code)) } + (other ? [(q.id + ".other_text", .otherText)] : [])
+        case .ranking(let options, _): return options.map { ("\(q.id).\($0.code)", .place($0.code)) }
+        case .matrix(let rows, _): return rows.map { ("\(q.id).\($0.code)", .row($0.code)) }
+        case .yesno, .scale, .number, .text: return [(q.id, .value)]
         }
     }
 

@@ -40,6 +40,30 @@ extension ResultsTally {
         let key = by.map { Array($0.utf8) }
         var values: [(bytes: [UInt8], group: Int)] = []
         var conditions: [String: Answer] = [:]
+        func add(_ answers: UnsafeBufferPointer<UInt8>, group: Int?) {
+            if AnswerScanner.scan(answers, into: &adder.row, adder.plan) {
+                adder.row.conditionAnswers(adder.plan, into: &conditions)
+                adder.add(group: group, conditions: conditions)
+            } else {
+                let stored = survey.storedAnswers((try? JSONParser.parse(Array(answers))) ?? .object([]))
+                adder.row.fill(stored.answers, other: stored.other, adder.plan)
+                adder.add(group: group, conditions: stored.answers)
+            }
+        }
+        if bySource {
+            var groups: [(source: [UInt8], group: Int)] = []
+            try database.forEachResponseText(surveyID: survey.id, ids: ids, with: .source) { source, answers in
+                let group: Int
+                if let known = groups.first(where: { AnswerScanner.equal($0.source, source) }) {
+                    group = known.group
+                } else {
+                    group = adder.group(Self.sourceName(String(decoding: source, as: UTF8.self)))
+                    groups.append((Array(source), group))
+                }
+                add(answers, group: group)
+            }
+            return adder
+        }
         try database.forEachResponseText(surveyID: survey.id, ids: ids) { attributes, answers in
             var group: Int?
             if let by, let key {
@@ -57,14 +81,7 @@ extension ResultsTally {
                     group = adder.group("")
                 }
             }
-            if AnswerScanner.scan(answers, into: &adder.row, adder.plan) {
-                adder.row.conditionAnswers(adder.plan, into: &conditions)
-                adder.add(group: group, conditions: conditions)
-            } else {
-                let stored = survey.storedAnswers((try? JSONParser.parse(Array(answers))) ?? .object([]))
-                adder.row.fill(stored.answers, other: stored.other, adder.plan)
-                adder.add(group: group, conditions: stored.answers)
-            }
+            add(answers, group: group)
         }
         return adder
     }
@@ -73,8 +90,10 @@ extension ResultsTally {
 extension ResultsDocument {
     /// The results document of `survey` from the database, with the invited counts.
     public init(survey: Survey, by: String?, language: String, database: Database) throws {
-        let invited = survey.access == .invite ? try database.invitedCounts(surveyID: survey.id, by: by) : nil
-        self.init(tally: try ResultsTally(survey: survey, by: by, database: database), language: language,
+        let tally = try ResultsTally(survey: survey, by: by, database: database)
+        // Invitations have no source: by source, only the total.
+        let invited = survey.access == .invite ? try database.invitedCounts(surveyID: survey.id, by: tally.bySource ? nil : by) : nil
+        self.init(tally: tally, language: language,
                   invited: invited?.total, invitedByValue: invited?.byValue ?? [:])
     }
 }

@@ -55,7 +55,8 @@ public struct ResultsDocument {
         let hidden = SmallGroups.withheld(values.map { byValue[$0]!.responses }, minimum: survey.minGroupSize)
         return values.enumerated().map { index, value in
             var group: [(String, JSONValue)] = [("value", value.isEmpty ? .null : .string(value))]
-            if survey.access == .invite { group.append(("invited", .int(invitedByValue[value] ?? 0))) }
+            // Invitations have no source: by source, the groups have no invited count.
+            if survey.access == .invite && !tally.bySource { group.append(("invited", .int(invitedByValue[value] ?? 0))) }
             if hidden.contains(index) {
                 group.append(("suppressed", .bool(true)))
             } else {

@@ -3,9 +3,11 @@ import Store
 import Survey
 
 /// The mail and response counts of a survey as JSON (`GET /api/surveys/{id}/status`): what
-/// `mitreden status` prints. With `by`, one group per attribute value; the answered count and
-/// the rate of groups smaller than `min_group_size` are withheld (`null`, `"suppressed": true`),
-/// and where one group is withheld the next smallest is too.
+/// `mitreden status` prints. `invited` counts invitations by mail, `invited_by_letter` the
+/// printed letters and code cards; the response rate is over both. With `by`, one group per
+/// attribute value; the answered count and the rate of groups smaller than `min_group_size`
+/// are withheld (`null`, `"suppressed": true`), and where one group is withheld the next
+/// smallest is too.
 public enum StatusDocument {
     public static func json(_ survey: Survey, by attribute: String?, database: Database) throws -> JSONValue {
         let total = try database.mailStatus(surveyID: survey.id).first?.1 ?? MailStatus.empty
@@ -28,10 +30,11 @@ public enum StatusDocument {
     }
 
     static func counts(_ s: MailStatus, withheld: Bool) -> [(String, JSONValue)] {
-        [("participants", .int(s.participants)), ("invited", .int(s.invited)), ("delivered", .int(s.delivered)),
+        [("participants", .int(s.participants)), ("invited", .int(s.invited)), ("invited_by_letter", .int(s.invitedByLetter)),
+         ("delivered", .int(s.delivered)),
          ("deferred", .int(s.deferred)), ("failed", .int(s.failed)), ("unknown", .int(s.unknown)),
          ("reminders_delivered", .int(s.remindersDelivered)), ("bounced", .int(s.bounced)), ("unsubscribed", .int(s.unsubscribed)),
          ("answered", withheld ? .null : .int(s.answered)),
-         ("response_rate", withheld || s.invited == 0 ? .null : .double(Statistics.round(Double(s.answered) / Double(s.invited), 3)))]
+         ("response_rate", withheld || s.invitedInAll == 0 ? .null : .double(Statistics.round(Double(s.answered) / Double(s.invitedInAll), 3)))]
     }
 }

@@ -6,11 +6,14 @@ public struct StoredResponse: Sendable {
     public var attributes: [String: String]
     public var answers: [String: Answer]
     public var other: [String: String]
+    /// How it came in (`form`, `webhook`, `paper`), for the breakdown by source.
+    public var source: String?
 
-    public init(attributes: [String: String], answers: [String: Answer], other: [String: String]) {
+    public init(attributes: [String: String], answers: [String: Answer], other: [String: String], source: String? = nil) {
         self.attributes = attributes
         self.answers = answers
         self.other = other
+        self.source = source
     }
 }
 
@@ -133,7 +136,8 @@ public struct ResultsTally: Sendable {
         var adder = Adder(self)
         for response in responses {
             adder.row.fill(response.answers, other: response.other, plan)
-            adder.add(group: by.map { response.attributes[$0] ?? "" }, conditions: response.answers)
+            let group = bySource ? Self.sourceName(response.source ?? "") : by.map { response.attributes[$0] ?? "" }
+            adder.add(group: group, conditions: response.answers)
         }
         adder.finish(into: &self)
     }

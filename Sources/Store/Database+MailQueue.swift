@@ -42,6 +42,11 @@ public struct MailStatus: Sendable, Equatable {
     public var remindersDelivered = 0
     /// Participants whose address came back as not existing (a hard bounce).
     public var bounced = 0
+    /// Participants without email whose letter or code card was printed (`mitreden letters`).
+    public var invitedByLetter = 0
+
+    /// Invited by mail or by letter: the base of the response rate.
+    public var invitedInAll: Int { invited + invitedByLetter }
 
     /// No participants at all.
     public static let empty = MailStatus()
@@ -222,6 +227,7 @@ extension Database {
                    sum(p.unsubscribed_at IS NOT NULL) AS unsubscribed,
                    sum(p.answered) AS answered,
                    sum(p.bounced_at IS NOT NULL) AS bounced,
+                   sum(p.printed_at IS NOT NULL) AS letters,
                    sum((SELECT count(*) FROM mail_queue r WHERE r.participant_id = p.id AND r.kind = 'reminder' AND r.status = 'delivered')) AS reminders
             FROM participants p
             LEFT JOIN mail_queue i ON i.participant_id = p.id AND i.kind = 'invitation'
@@ -233,7 +239,8 @@ extension Database {
                                             delivered: row.int("delivered") ?? 0, deferred: row.int("deferred") ?? 0,
                                             failed: row.int("failed") ?? 0, unknown: row.int("unknown") ?? 0,
                                             unsubscribed: row.int("unsubscribed") ?? 0, answered: row.int("answered") ?? 0,
-                                            remindersDelivered: row.int("reminders") ?? 0, bounced: row.int("bounced") ?? 0))
+                                            remindersDelivered: row.int("reminders") ?? 0, bounced: row.int("bounced") ?? 0,
+                                            invitedByLetter: row.int("letters") ?? 0))
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Mail
+import Print
 import Survey
 import Web
 
@@ -8,10 +9,11 @@ extension Commands {
     static let check = Command(
         name: "check",
         arguments: "[PATH…]",
-        abstract: "validate survey files and the mail templates they name",
+        abstract: "validate survey files and the mail and letter templates they use",
         discussion: """
-        Reads each survey file (default: every *.yml in the surveys folder) and each mail
-        template it names, and prints every problem as FILE:LINE:COLUMN: error: MESSAGE.
+        Reads each survey file (default: every *.yml in the surveys folder), each mail
+        template it names and, for invite surveys, the letter templates (letter.txt,
+        letter.LANG.txt) that exist, and prints every problem as FILE:LINE:COLUMN: error: MESSAGE.
         A PATH may be a file or a folder. Exits 0 when all are valid, 1 otherwise.
         """,
         options: [Command.Option(flag: "--print", value: nil, help: "write each survey as understood, as JSON")],
@@ -34,7 +36,8 @@ extension Commands {
         var errors = catalog.errors
         do { _ = try PageFrame.load(directory: config.templatesDirectory) } catch let error as TemplateError { errors.append(error.description) }
         for survey in catalog.surveys {
-            let templateErrors = MailTemplate.check(survey, directory: config.templatesDirectory).map(\.description)
+            let templateErrors = (MailTemplate.check(survey, directory: config.templatesDirectory)
+                + LetterTemplate.check(survey, directory: config.templatesDirectory)).map(\.description)
             errors += templateErrors
             if !invocation.flag("--print") && templateErrors.isEmpty {
                 Console.out("ok \(survey.sourcePath): \(survey.id), \(counted(survey.questions.count, "question")), \(survey.access.rawValue), languages \(survey.languages.joined(separator: ", "))")

@@ -17,15 +17,21 @@ extension Commands {
         min_group_size responses share are written as '*'. --codebook FILE writes the codebook
         (every column with the question's text, type, codes and labels) beside it.
         CSV is UTF-8 with BOM; --separator ';' for German spreadsheets.
+        --header-only writes the header row alone: the data-entry template for typing in
+        returned paper questionnaires ('mitreden print', then 'mitreden responses import').
+        For an invite survey it starts with a 'code' column for the access code written on
+        each questionnaire (the export itself never has codes).
         """,
         options: [
             Command.Option(flag: "--output", value: "FILE", help: "write to FILE instead of standard output (never overwrites)"),
             Command.Option(flag: "--codebook", value: "FILE", help: "also write the codebook to FILE (never overwrites)"),
             Command.Option(flag: "--separator", value: "SEP", help: "',' (default) or ';'"),
             Command.Option(flag: "--lang", value: "LANG", help: "codebook labels in this language of the survey (default: its first)"),
+            Command.Option(flag: "--header-only", value: nil, help: "only the header row: the template for answers typed in from paper"),
         ],
         positionals: 1...1,
-        examples: ["mitreden export jugendcheck-2027 --output antworten.csv --codebook codebuch.csv"],
+        examples: ["mitreden export jugendcheck-2027 --output antworten.csv --codebook codebuch.csv",
+                   "mitreden export jugendcheck-2027 --header-only --separator ';' --output erfassung.csv"],
         run: runExport)
 
     static func runExport(_ invocation: Invocation) throws -> Int32 {
@@ -39,6 +45,10 @@ extension Commands {
         }
         if let codebook = invocation.options["--codebook"] {
             try writeFile(codebook, export.codebook(separator: separator))
+        }
+        if invocation.flag("--header-only") {
+            try writeOutput(export.dataEntryTemplate(separator: separator), invocation)
+            return ExitCode.ok
         }
         try writeOutput(export.csv(Database(directory: config.dataDirectory), separator: separator), invocation)
         return ExitCode.ok

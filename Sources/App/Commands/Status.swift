@@ -8,11 +8,14 @@ extension Commands {
         arguments: "[SURVEY]",
         abstract: "invited, delivered, deferred, failed, unsubscribed, answered and response rate",
         discussion: """
-        For each survey (or SURVEY): how many participants were invited, how many invitations
+        For each survey (or SURVEY): how many participants were invited by mail, how many
+        without email were invited by letter or code card ('letters printed', counted when
+        'mitreden letters' printed them), how many invitations
         were delivered, are waiting for a retry, failed (with the server's reply or the status
         of a returned report, e.g. 5.1.1) or ended unknown (the connection broke after sending:
         check those by hand; they are never resent on their own), how many addresses bounced
-        (no more mail goes to them), how many unsubscribed and answered, and the response rate.
+        (no more mail goes to them), how many unsubscribed and answered, and the response rate
+        (answered over invited by mail and by letter).
         With --by ATTR, the same per value of a participant attribute; answered counts of groups
         smaller than the survey's min_group_size are withheld (shown as '<N'), and where one
         group is withheld the next smallest is too.
@@ -41,10 +44,11 @@ extension Commands {
             guard let by else {
                 let s = try database.mailStatus(surveyID: survey.id).first?.1 ?? MailStatus.empty
                 let rows: [(String, String)] = [
-                    ("participants", "\(s.participants)"), ("invited", "\(s.invited)"), ("delivered", "\(s.delivered)"),
+                    ("participants", "\(s.participants)"), ("invited", "\(s.invited)"), ("letters printed", "\(s.invitedByLetter)"),
+                    ("delivered", "\(s.delivered)"),
                     ("deferred", "\(s.deferred)"), ("failed", "\(s.failed)"), ("unknown", "\(s.unknown)"),
                     ("reminders sent", "\(s.remindersDelivered)"), ("bounced", "\(s.bounced)"), ("unsubscribed", "\(s.unsubscribed)"),
-                    ("answered", "\(s.answered)"), ("response rate", rate(s.answered, s.invited)),
+                    ("answered", "\(s.answered)"), ("response rate", rate(s.answered, s.invitedInAll)),
                 ]
                 for (label, value) in rows { Console.out("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + value) }
                 for reason in try database.failureReasons(surveyID: survey.id) {
@@ -54,13 +58,13 @@ extension Commands {
             }
             let groups = try database.mailStatus(surveyID: survey.id, by: by)
             let hidden = SmallGroups.withheld(groups.map(\.1.answered), minimum: survey.minGroupSize)
-            let header = [by, "invited", "delivered", "deferred", "failed", "unsubscribed", "answered", "rate"]
+            let header = [by, "invited", "letters", "delivered", "deferred", "failed", "unsubscribed", "answered", "rate"]
             let table = [header] + groups.enumerated().map { i, group in
                 let s = group.1
                 let withheld = hidden.contains(i)
                 // Values imported before control characters were refused must not act on the terminal.
-                return [group.0?.escapingControlCharacters ?? "(empty)", "\(s.invited)", "\(s.delivered)", "\(s.deferred)", "\(s.failed + s.unknown)",
-                        "\(s.unsubscribed)", withheld ? "<\(survey.minGroupSize)" : "\(s.answered)", withheld ? "–" : rate(s.answered, s.invited)]
+                return [group.0?.escapingControlCharacters ?? "(empty)", "\(s.invited)", "\(s.invitedByLetter)", "\(s.delivered)", "\(s.deferred)", "\(s.failed + s.unknown)",
+                        "\(s.unsubscribed)", withheld ? "<\(survey.minGroupSize)" : "\(s.answered)", withheld ? "–" : rate(s.answered, s.invitedInAll)]
             }
             let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
             for row in table {
