@@ -26,6 +26,9 @@ extension Survey {
         }
         members.append(("webhooks", .array(webhooks.map { .object([("url", .string($0.url)), ("events", .array($0.events.map(JSONValue.string)))]) })))
         members.append(("questions", .array(questions.map(json))))
+        members.append(("publish", .object([("results", publish.results.map { .string($0.rawValue) } ?? .null),
+                                            ("by", .array(publish.by.map(JSONValue.string))),
+                                            ("note", publish.note.map(text) ?? .null)])))
         return .object(members)
     }
 

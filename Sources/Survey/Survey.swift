@@ -21,6 +21,8 @@ public struct Survey: Sendable {
     public var mail: MailTemplates
     public var webhooks: [WebhookEndpoint]
     public var questions: [Question]
+    /// What `/r/{survey}` publishes (by default nothing).
+    public var publish = Publish()
     /// The file the survey was read from, for messages.
     public var sourcePath: String
     /// Changes whenever the file's text changes (FNV-1a of the text), for caches of rendered pages.

@@ -50,7 +50,7 @@ final class SurveyDecoder {
     }
 
     static let surveyKeys = ["id", "title", "intro", "languages", "access", "anonymous", "opens", "closes", "timezone",
-                             "attributes", "min_group_size", "reminders", "mail", "webhooks", "choices", "questions"]
+                             "attributes", "min_group_size", "reminders", "mail", "webhooks", "choices", "questions", "publish"]
 
     func decode(_ root: YAMLNode) -> Survey? {
         guard var fields = fieldsOf(root, "the survey") else { return nil }
@@ -100,11 +100,14 @@ final class SurveyDecoder {
         } else {
             fail(fields.mark, "the survey has no 'questions'; add a list of questions")
         }
+        let publish = fields.take("publish").map { decodePublish($0, attributes: attributes, hasCloses: closesEntry != nil) } ?? Publish()
         reportUnknown(fields, allowed: Self.surveyKeys, what: "survey")
         guard let id, let title else { return nil }
-        return Survey(id: id, title: title, intro: intro, languages: languages, access: access, anonymous: anonymous,
+        var survey = Survey(id: id, title: title, intro: intro, languages: languages, access: access, anonymous: anonymous,
                       opens: opens, closes: closes, timeZone: timeZone, attributes: attributes, minGroupSize: minGroupSize,
                       reminders: reminders, mail: mail, webhooks: webhooks, questions: questions, sourcePath: path)
+        survey.publish = publish
+        return survey
     }
 
     static func isSurveyIdCharacter(_ c: Unicode.Scalar) -> Bool {

@@ -16,7 +16,9 @@ enum Reply {
         case .store(let response, let then, let failed):
             writer.submit(response) { outcome in
                 switch outcome {
-                case .success(let stored): responder.send(then(stored))
+                case .success(let stored):
+                    if case .stored = stored { ResponseArrivals.note(response.surveyID) }
+                    responder.send(then(stored))
                 case .failure: responder.send(failed)
                 }
             }

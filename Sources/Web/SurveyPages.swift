@@ -20,8 +20,9 @@ struct SurveyPages {
             ?? preferred.flatMap { survey.languages.contains($0) ? $0 : nil } ?? survey.defaultLanguage
     }
 
-    func message(_ status: Int, _ language: String, _ title: String, _ text: String) -> Response {
-        Page(frame: frame, language: language, title: title, body: "<h1>\(title)</h1>\n<p>\(text)</p>", status: status).response()
+    /// `extra`: escaped HTML after the text (a link to the published results).
+    func message(_ status: Int, _ language: String, _ title: String, _ text: String, extra: String = "") -> Response {
+        Page(frame: frame, language: language, title: title, body: "<h1>\(title)</h1>\n<p>\(text)</p>\(extra)", status: status).response()
     }
 
     func unknown(_ request: Request) -> Response {
@@ -37,7 +38,8 @@ struct SurveyPages {
         if let opens = survey.opens, date < opens.instant {
             return message(403, language, UIText.html("notyet.title", language), UIText.html("notyet.text", language, title, survey.timestamp(opens.instant).prefix(16).replacingOccurrences(of: "T", with: " ")))
         }
-        return message(403, language, UIText.html("closed.title", language), UIText.html("closed.text", language, title))
+        return message(403, language, UIText.html("closed.title", language), UIText.html("closed.text", language, title),
+                       extra: PublicResults.link(survey, language: language, at: date))
     }
 
     static let unavailable = Response.text(503, "the database does not answer; your answers were not saved, please send them again in a minute")
@@ -110,7 +112,8 @@ struct SurveyPages {
     func thanks(_ request: Request, surveyID: String) -> Response {
         guard let survey = surveys()[surveyID] else { return unknown(request) }
         let language = language(request, survey, preferred: nil)
-        return message(200, language, UIText.html("thanks.title", language), UIText.html("thanks.text", language))
+        return message(200, language, UIText.html("thanks.title", language), UIText.html("thanks.text", language),
+                       extra: PublicResults.link(survey, language: language, at: now()))
     }
 }
 

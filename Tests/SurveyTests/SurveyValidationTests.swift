@@ -71,6 +71,12 @@ let cases: [Case] = [
     Case(rule: "reminders on an open survey", yaml: base + "access: open\nreminders:\n  after: 7d\n", mark: "10:1", message: "reminders need personal invitations"),
     Case(rule: "a YAML error keeps its position", yaml: base + "  - id: b\n\ttype: yesno\n", mark: "10:1", message: "tab used for indentation"),
     Case(rule: "root is not a mapping", yaml: "- a\n- b\n", mark: "1:1", message: "the survey must be a mapping"),
+    Case(rule: "publish: unknown moment", yaml: base + "closes: 2027-02-28\npublish:\n  results: always\n", mark: "11:12", message: "unknown results 'always' (expected after_close or live)"),
+    Case(rule: "publish: after_close without closes", yaml: base + "publish:\n  results: after_close\n", mark: "10:12", message: "'results: after_close' needs a 'closes' date"),
+    Case(rule: "publish: breakdown by an unknown attribute", yaml: base + "attributes: [kommune]\npublish:\n  results: live\n  by: [kommune, schule]\n", mark: "12:17", message: "'schule' is not an attribute of this survey (attributes: kommune)"),
+    Case(rule: "publish: breakdown in an open survey", yaml: base + "access: open\npublish:\n  results: live\n  by: [kommune]\n", mark: "12:8", message: "'kommune' is not an attribute of this survey (attributes: none)"),
+    Case(rule: "publish: note without a translation", yaml: base + "publish:\n  results: live\n  note:\n    de: Wir berichten im Kreistag.\n", mark: "12:5", message: "'note' has no translation for en"),
+    Case(rule: "publish: unknown key", yaml: base + "publish:\n  results: live\n  nte: x\n", mark: "11:3", message: "unknown key 'nte' in publish (did you mean 'note'?)"),
 ]
 
 @Suite("Survey validation")
@@ -130,6 +136,20 @@ struct SurveyValidationTests {
             types.formUnion(survey.questions.map(\.typeName))
         }
         #expect(types == Set(Question.typeNames), "together the examples use every question type")
+    }
+
+    @Test("publish: read with its breakdowns and note; after_close switches on at closes, live at opens, nothing without it")
+    func publish() throws {
+        let yaml = base + "attributes: [kommune]\nopens: 2027-01-10\ncloses: 2027-02-28\npublish:\n  results: after_close\n  by: [kommune]\n  note:\n    de: Im Mai berichten wir.\n    en: We report in May.\n"
+        let survey = try SurveyReader.read(yaml, path: "p.yml")
+        #expect(survey.publish.results == .afterClose && survey.publish.by == ["kommune"])
+        #expect(survey.publish.note?.text("en", default: "de") == "We report in May.")
+        let closes = survey.closes!.instant
+        #expect(!survey.isPublished(at: closes.addingTimeInterval(-1)) && survey.isPublished(at: closes))
+        let live = try SurveyReader.read(yaml.replacingOccurrences(of: "after_close", with: "live"), path: "p.yml")
+        #expect(!live.isPublished(at: live.opens!.instant.addingTimeInterval(-1)) && live.isPublished(at: live.opens!.instant) && live.isPublished(at: closes))
+        let unpublished = try SurveyReader.read(base + "closes: 2027-02-28\n", path: "p.yml")
+        #expect(unpublished.publish == Publish() && !unpublished.isPublished(at: closes.addingTimeInterval(86400 * 365)))
     }
 
     @Test("dates are read in the survey's time zone and a bare closing date includes that day")
