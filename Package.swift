@@ -32,12 +32,14 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CSystem"]),
         // Pages, form handling, the webhook, the organizers' API.
         .target(name: "Web", dependencies: ["HTTP", "Store", "Survey", "Mail", "Crypto", "Results"]),
+        // The organizers' console under /admin: sessions, dashboard, survey pages, previews, mailings.
+        .target(name: "Console", dependencies: ["HTTP", "Web", "Store", "Survey", "Results", "Mail", "Crypto", "JSON"]),
         // Print documents: letters, code cards, posters, paper questionnaires (self-contained A4 HTML).
         .target(name: "Print", dependencies: ["Survey", "QR", "Mail", "Store"]),
         // Tallies, breakdowns, suppression and renderers over the stored responses.
         .target(name: "Results", dependencies: ["Survey", "Store", "JSON", "CSV"]),
         // Wiring: configuration, command line, the daemon.
-        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results", "Events", "Print", "QR", "CSystem"]),
+        .target(name: "App", dependencies: ["Survey", "CSV", "SQLite", "Store", "Mail", "HTTP", "Web", "Results", "Events", "Print", "QR", "CSystem", "Console"]),
         .executableTarget(name: "mitreden", dependencies: ["App"]),
         // Fuzz targets (scripts/fuzz builds them with libFuzzer); built normally, a replayer.
         .executableTarget(name: "mitreden-fuzz", dependencies: ["HTTP", "Mail", "Survey"], path: "Fuzz", exclude: ["Regressions"]),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Survey", "JSON", "Store", "SQLite"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "HTTP", "Store", "Survey"]),
         .testTarget(name: "PrintTests", dependencies: ["Print", "QR", "Survey", "Store"]),
         .testTarget(name: "QRTests", dependencies: ["QR"], exclude: ["segno_matrix.py"]),
     ],

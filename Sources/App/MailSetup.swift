@@ -27,17 +27,20 @@ enum MailSetup {
         (config.dataDirectory as NSString).appendingPathComponent("outbox")
     }
 
-    static func dispatcher(_ config: Configuration, database: Database, surveys: [Survey]) -> MailDispatcher {
-        let transport: @Sendable () -> MailTransport
+    /// Makes a connection to the relay, or the outbox writer when no relay is set.
+    static func transport(_ config: Configuration) -> @Sendable () -> MailTransport {
         if let url = config.smtpURL {
             let helo = URL(string: config.baseURL)?.host.flatMap { $0.contains(".") ? $0 : nil } ?? from(config).domain
             let settings = SMTPSettings(url: url, user: config.smtpUser, password: config.smtpPassword, tls: config.smtpTLS,
                                         caFile: config.smtpCAFile, heloName: helo)
-            transport = { SMTPConnection(settings: settings) }
-        } else {
-            let directory = outbox(config)
-            transport = { OutboxWriter(directory: directory) }
+            return { SMTPConnection(settings: settings) }
         }
+        let directory = outbox(config)
+        return { OutboxWriter(directory: directory) }
+    }
+
+    static func dispatcher(_ config: Configuration, database: Database, surveys: [Survey]) -> MailDispatcher {
+        let transport = transport(config)
         let settings = DispatchSettings(connections: config.smtpURL == nil ? 1 : config.smtpConnections,
                                         rate: config.smtpURL == nil ? 0 : config.smtpRate, retryBase: config.smtpRetrySeconds)
         return MailDispatcher(database: database, renderer: renderer(config, surveys: surveys), settings: settings,

@@ -201,6 +201,16 @@ public enum Schema {
             WHERE type = 'response.created' AND coalesce(survey_id, '') NOT IN (SELECT id FROM surveys WHERE anonymous = 0);
             UPDATE event_queue SET id = (random() & 4611686018427387903) + 1 WHERE day_only = 1 AND status IN ('pending', 'sending');
             """)
+        m.register("0008-admin-sessions", """
+            -- Sessions of the organizers' console: only a SHA-256 of each session id is kept, so a
+            -- copy of the database signs nobody in. A session ends 8 hours after it was last used.
+            CREATE TABLE admin_sessions (
+                id_hash TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                last_seen_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX admin_sessions_last_seen ON admin_sessions (last_seen_at);
+            """)
         return m
     }
 }

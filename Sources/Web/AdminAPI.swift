@@ -13,14 +13,23 @@ import Survey
 ///
 /// - `GET /api/surveys`: the surveys with their responses.
 /// - `GET /api/surveys/{id}/status[?by=ATTR]`: mail and response counts.
-/// - `GET /api/surveys/{id}/results[?by=ATTR&lang=LANG]`: the results document; `results.csv`
+/// - `GET /api/surveys/{id}/results[?by=ATTR|source&lang=LANG&compare=EARLIER]`: the results document (or the
+///   comparison with an earlier wave); `results.csv`
 ///   (also `&separator=;`) and `results.html` render it; `responses.csv` is the export.
-struct AdminAPI {
+public struct AdminAPI: Sendable {
     let token: [UInt8]?
     let pool: DatabasePool
     let surveys: @Sendable () -> [String: Survey]
     /// The envelope senders of our mail, to find the delivery a returned message is about.
     let bounceAddress: BounceAddress?
+
+    /// `token`: the admin token's bytes (nil: the API is off).
+    public init(token: [UInt8]?, pool: DatabasePool, surveys: @escaping @Sendable () -> [String: Survey], bounceAddress: BounceAddress?) {
+        self.token = token
+        self.pool = pool
+        self.surveys = surveys
+        self.bounceAddress = bounceAddress
+    }
 
     /// Every route may read or write much (a report, a bounce), so none runs on an event loop.
     func add(to router: inout Router) {
@@ -29,12 +38,13 @@ struct AdminAPI {
         router.add(["GET"], "/api/surveys/:id/status", blocking: true) { request, p in guarded(request) { try withSurvey(p["id"]!, request, status) } }
         for (name, format) in [("results", Format.json), ("results.csv", .csv), ("results.html", .html), ("responses.csv", .export)] {
             router.add(["GET"], "/api/surveys/:id/" + name, blocking: true) { request, p in
-                guarded(request) { try withSurvey(p["id"]!, request) { survey, by in try results(survey, by: by, request, format) } }
+                guarded(request) { try withSurvey(p["id"]!, request, bySource: true) { survey, by in try results(survey, by: by, request, format) } }
             }
         }
     }
 
-    enum Format { case json, csv, html, export }
+    /// What `results` serves: the results document as JSON, CSV or HTML, or the responses export.
+    public enum Format: Sendable { case json, csv, html, export }
 
     /// Runs `body` for a request with the right bearer token; 401 or 404 otherwise.
     func guarded(_ request: Request, _ body: () throws -> Response) -> Response {
@@ -59,12 +69,13 @@ struct AdminAPI {
         }
     }
 
-    func withSurvey(_ id: String, _ request: Request, _ body: (Survey, String?) throws -> Response) throws -> Response {
+    /// `bySource`: `?by=source` (how the answers came in) is taken too (the results, not the status).
+    func withSurvey(_ id: String, _ request: Request, bySource: Bool = false, _ body: (Survey, String?) throws -> Response) throws -> Response {
         guard let survey = surveys()[id] else {
             return Problem(status: 404, title: "Not Found", detail: "there is no survey '\(id)'").response
         }
         let by = request.queryItem("by")
-        if let by, !survey.attributes.contains(by) {
+        if let by, !survey.attributes.contains(by), !(bySource && by == ResultsTally.source) {
             return Problem(status: 400, title: "Bad Request",
                            detail: "'\(by)' is not an attribute of \(survey.id) (attributes: \(survey.attributes.isEmpty ? "none" : survey.attributes.joined(separator: ", ")))").response
         }
@@ -86,13 +97,17 @@ struct AdminAPI {
         json(try pool.with { try StatusDocument.json(survey, by: by, database: $0) })
     }
 
-    func results(_ survey: Survey, by: String?, _ request: Request, _ format: Format) throws -> Response {
+    /// The results of `survey` (`?lang=`, `?separator=`) in `format`, as the API serves them; the console serves them too.
+    public func results(_ survey: Survey, by: String?, _ request: Request, _ format: Format) throws -> Response {
         let language = request.queryItem("lang") ?? survey.defaultLanguage
         guard survey.languages.contains(language) else {
             return Problem(status: 400, title: "Bad Request", detail: "\(survey.id) has no language '\(language)' (languages: \(survey.languages.joined(separator: ", ")))").response
         }
         let separator: Character = request.queryItem("separator") == ";" ? ";" : ","
         let file = "\(survey.id)-\(format == .export ? "responses" : "results")"
+        if let earlier = request.queryItem("compare"), format != .export {
+            return try comparison(survey, earlier, by: by, language: language, separator: separator, format)
+        }
         switch format {
         case .export:
             let csv = try pool.with { try Export(survey: survey, language: language).csv($0, separator: separator) }

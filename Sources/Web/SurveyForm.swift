@@ -2,7 +2,7 @@ import Mail
 import Survey
 
 /// The HTML of a survey form: every question with the values given so far and its error.
-struct SurveyForm {
+public struct SurveyForm {
     let survey: Survey
     let language: String
     let action: String
@@ -10,12 +10,22 @@ struct SurveyForm {
     var fields: [(String, String)] = []
     var errors: [AnswerError] = []
 
+    /// The form of `survey` in `language` posting to `action`, with `fields` filled in and `errors` shown.
+    public init(survey: Survey, language: String, action: String, fields: [(String, String)] = [], errors: [AnswerError] = []) {
+        self.survey = survey
+        self.language = language
+        self.action = action
+        self.fields = fields
+        self.errors = errors
+    }
+
     func text(_ t: LocalizedText) -> String { HTML.escape(t.text(language, default: survey.defaultLanguage)) }
     func ui(_ key: String, _ values: String...) -> String { UIText.html(key, language, values: values) }
     func values(_ name: String) -> [String] { fields.filter { $0.0 == name }.map(\.1) }
     func value(_ name: String) -> String { values(name).last ?? "" }
 
-    var html: String {
+    /// The form's HTML (a heading, the questions, the submit button, the language links).
+    public var html: String {
         var out = "<h1>\(text(survey.title))</h1>\n"
         if let intro = survey.intro {
             for paragraph in intro.text(language, default: survey.defaultLanguage).split(separator: "\n\n") {

@@ -1,7 +1,7 @@
 import Survey
 
 /// The fixed texts of the public pages, in German and English; other languages read English.
-enum UIText {
+public enum UIText {
     static let table: [String: [String: String]] = [
         "de": [
             "submit": "Antworten absenden", "required": "Pflichtfrage", "other": "Sonstiges, und zwar:",
@@ -39,8 +39,8 @@ enum UIText {
         ],
     ]
 
-    /// The text for `key`, with `%@` filled in order, HTML-escaped.
-    static func html(_ key: String, _ language: String, _ values: String...) -> String {
+    /// The text for `key` in `language` (English for other languages), with `%@` filled in order, HTML-escaped.
+    public static func html(_ key: String, _ language: String, _ values: String...) -> String {
         html(key, language, values: values)
     }
 

@@ -12,9 +12,11 @@ public struct WebApp: Sendable {
     let metrics = Metrics()
 
     /// `webhookSecret`: `whsec_…`; without it the response webhook is off (404). `adminToken`:
-    /// the bearer token of the organizers' API; without it the API is off (404).
+    /// the bearer token of the organizers' API; without it the API is off (404). `moreRoutes`
+    /// adds routes of other targets (the organizers' console under `/admin`).
     public init(pool: DatabasePool, writer: ResponseWriter, surveys: @escaping @Sendable () -> [String: Survey],
-                webhookSecret: String? = nil, adminToken: String? = nil, bounceAddress: BounceAddress? = nil, frame: PageFrame = .plain) {
+                webhookSecret: String? = nil, adminToken: String? = nil, bounceAddress: BounceAddress? = nil, frame: PageFrame = .plain,
+                moreRoutes: (inout Router) -> Void = { _ in }) {
         var router = Router()
         let unsubscribe = Unsubscribe(pool: pool, surveys: surveys, frame: frame)
         router.add(["GET"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: false) }
@@ -27,6 +29,8 @@ public struct WebApp: Sendable {
             pages.open(request, surveyID: p["survey"]!, post: request.method == "POST").send(to: responder, writer: writer)
         }
         router.add(["GET"], "/thanks/:survey") { request, p in pages.thanks(request, surveyID: p["survey"]!) }
+        let published = PublicResults(pool: pool, surveys: surveys, frame: frame, now: { Date() })
+        router.addDeferred(["GET"], "/r/:survey") { request, p, responder in published.respond(request, surveyID: p["survey"]!, responder) }
         let front = FrontPage(surveys: surveys, frame: frame, now: { Date() })
         let codes = AccessCodePage(pool: pool, frame: frame)
         router.add(["GET", "POST"], "/c") { request, _ in codes.respond(request, code: nil) }
@@ -42,6 +46,7 @@ public struct WebApp: Sendable {
         router.add(["GET"], "/healthz") { _, _ in health.response() }
         let metrics = self.metrics
         router.add(["GET"], "/metrics", blocking: true) { _, _ in metrics.render(pool, writer) }
+        moreRoutes(&router)
         self.router = router
     }
 

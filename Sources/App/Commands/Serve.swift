@@ -7,6 +7,7 @@ import Store
 import Survey
 import HTTP
 import Web
+import Console
 
 extension Commands {
     static let serve = Command(
@@ -60,7 +61,8 @@ extension Commands {
         let web = WebApp(pool: DatabasePool(directory: config.dataDirectory, events: events),
                          writer: try ResponseWriter(directory: config.dataDirectory, events: events),
                          surveys: { daemon.surveysByID }, webhookSecret: config.webhookSecret, adminToken: config.adminToken,
-                         bounceAddress: BounceAddress(pattern: config.bounceAddress, from: MailSetup.from(config)), frame: try pageFrame(config))
+                         bounceAddress: BounceAddress(pattern: config.bounceAddress, from: MailSetup.from(config)), frame: try pageFrame(config),
+                         moreRoutes: { router in try? consoleSetup(config, daemon: daemon, events: events)?.add(to: &router) })
         let server = Server(host: config.listenHost, port: config.listenPort) { request, responder in web.route(request, responder) }
         server.trustedProxies = config.trustedProxies
         let port: UInt16
@@ -86,6 +88,17 @@ extension Commands {
     }
 }
 
+/// The organizers' console under `/admin`, when `MITREDEN_ADMIN_TOKEN` is set (else nil: the console is off).
+func consoleSetup(_ config: Configuration, daemon: Daemon, events: EventRoutes?) throws -> OrganizersConsole? {
+    guard let token = config.adminToken, !token.isEmpty else { return nil }
+    let settings = ConsoleSettings(
+        adminToken: token, baseURL: config.baseURL, templatesDirectory: config.templatesDirectory, from: MailSetup.from(config),
+        bounceAddress: config.bounceAddress, mailDestination: MailSetup.destination(config), makeTransport: MailSetup.transport(config),
+        loadErrors: { daemon.lastLoadErrors }, reloadSurveys: { daemon.reloadSurveys() }, log: { Log.event($0, $1) })
+    return OrganizersConsole(settings: settings, pool: DatabasePool(directory: config.dataDirectory, size: 2, events: events),
+                             surveys: { daemon.surveysByID }, frame: try pageFrame(config))
+}
+
 /// `templates/page.html`; a broken one stops the start with its error (check finds it first).
 func pageFrame(_ config: Configuration) throws -> PageFrame {
     do {
@@ -101,6 +114,7 @@ final class Daemon: @unchecked Sendable {
     let database: Database
     private let lock = NSLock()
     private var surveys: [String: Survey] = [:]
+    private var loadErrors: [String] = []
 
     init(configuration: Configuration) throws {
         self.configuration = configuration
@@ -114,6 +128,9 @@ final class Daemon: @unchecked Sendable {
 
     var surveysByID: [String: Survey] { lock.withLock { surveys } }
 
+    /// The errors of the survey files at the last load (the console shows them).
+    var lastLoadErrors: [String] { lock.withLock { loadErrors } }
+
     /// Reads the survey files again. A file that no longer reads keeps its running version.
     func reloadSurveys() {
         let files: [String]
@@ -126,6 +143,7 @@ final class Daemon: @unchecked Sendable {
         let catalog = SurveyCatalog.load(files)
         for error in catalog.errors { Log.event("survey_invalid", ["error": error]) }
         lock.withLock {
+            loadErrors = catalog.errors
             for survey in catalog.surveys {
                 do {
                     try database.register(survey)
