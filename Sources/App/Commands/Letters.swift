@@ -71,13 +71,16 @@ extension Commands {
         } else {
             let document = LetterDocument(survey: survey, templates: try letterTemplates(for: recipients, survey: survey, config: config),
                                           baseURL: config.baseURL)
+            let line = ProgressLine("letters", total: recipients.count)
             try output.write(document.document) { write in
-                for recipient in recipients {
+                for (i, recipient) in recipients.enumerated() {
                     let sheet = try document.sheet(for: recipient)
                     if sheet.cut { cut += 1 }
                     try write(sheet.html)
+                    if i % 100 == 0 { line.update(i) }
                 }
             }
+            line.finish()
         }
         try database.markPrinted(recipients.map(\.id))
         let pages = layout == "cards" ? (recipients.count + CardSheet.cardsPerSheet - 1) / CardSheet.cardsPerSheet : recipients.count
