@@ -97,8 +97,9 @@ public struct Export {
         }
     }
 
-    /// The export of every stored response, as CSV text.
-    public func csv(_ database: Database, separator: Character = ",") throws -> String {
+    /// The export of every stored response, as CSV text. `progress` is told how many rows are
+    /// written so far, every thousand.
+    public func csv(_ database: Database, separator: Character = ",", progress: (Int) -> Void = { _ in }) throws -> String {
         var shared: [[String]: Int] = [:]
         if survey.anonymous && !survey.attributes.isEmpty {
             try database.forEachResponse(surveyID: survey.id) { row in
@@ -107,6 +108,7 @@ public struct Export {
         }
         var writer = CSVWriter(separator: separator)
         writer.row(columns)
+        var written = 0
         try database.forEachResponse(surveyID: survey.id) { row in
             let response = StoredResponse(survey, row)
             var attributes = attributeValues(response)
@@ -115,6 +117,8 @@ public struct Export {
                 attributes = attributes.map { _ in "*" }
             }
             writer.row([row.id, row.submitted] + attributes + survey.questions.flatMap { cells(of: $0, response) })
+            written += 1
+            if written % 1000 == 0 { progress(written) }
         }
         return writer.text
     }

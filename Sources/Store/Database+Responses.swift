@@ -214,3 +214,10 @@ extension Database {
         return (total, byValue)
     }
 }
+
+extension Database {
+    /// How many responses a survey has stored (the count kept on its row; no scan).
+    public func responseCount(surveyID: String) throws -> Int {
+        try connection.row("SELECT response_count AS n FROM surveys WHERE id = ?", [.text(surveyID)])?.int("n") ?? 0
+    }
+}

@@ -50,7 +50,11 @@ extension Commands {
             try writeOutput(export.dataEntryTemplate(separator: separator), invocation)
             return ExitCode.ok
         }
-        try writeOutput(export.csv(Database(directory: config.dataDirectory), separator: separator), invocation)
+        let database = try Database(directory: config.dataDirectory)
+        let line = ProgressLine("export", total: try database.responseCount(surveyID: survey.id))
+        let csv = try export.csv(database, separator: separator) { line.update($0) }
+        line.finish()
+        try writeOutput(csv, invocation)
         return ExitCode.ok
     }
 }
