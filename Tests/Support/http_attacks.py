@@ -2,7 +2,10 @@
 chunked trailers, pipelined requests from clients that never read, slowloris. Prints one JSON
 object per check ({"name", "expected", "got"}) and the figures seen ({"figure", "value"}).
 
-    http_attacks.py PORT DAEMON_PID OPEN_SURVEY
+    http_attacks.py PORT DAEMON_PID OPEN_SURVEY [--no-memory]
+
+--no-memory: the daemon runs under the address sanitizer, whose quarantine keeps freed memory
+and whose shadow doubles it: the memory figures are printed but not checked.
 
 The attacks come from 127.0.0.2 (not a trusted proxy); the checks that others are still served
 come from 127.0.0.1 and 127.0.0.3.
@@ -10,6 +13,7 @@ come from 127.0.0.1 and 127.0.0.3.
 import json, socket, sys, threading, time
 
 port, pid, survey = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+check_memory = "--no-memory" not in sys.argv[4:]
 
 
 def rss_mb():
@@ -92,7 +96,8 @@ def trailer_flood(connections=40, per_connection=2 << 20):
     figure("trailer flood: /healthz seconds during", round(during[1], 3))
     check("trailer flood: every connection gets 431", [431] * connections, statuses)
     check("trailer flood: /healthz answers during it", 200, during[0])
-    check("trailer flood: the daemon grew less than 100 MB", True, rss_mb() - before < 100)
+    if check_memory:
+        check("trailer flood: the daemon grew less than 100 MB", True, rss_mb() - before < 100)
 
 
 def pipelined_flood(connections=200, per_connection=1 << 20):
@@ -121,8 +126,9 @@ def pipelined_flood(connections=200, per_connection=1 << 20):
     figure("pipelined flood: daemon MB before, with 200 clients not reading, 2 s after they left", [round(before), round(peak), round(after)])
     figure("pipelined flood: /healthz seconds during", round(during[1], 3))
     check("pipelined flood: /healthz answers during it", 200, during[0])
-    check("pipelined flood: the daemon grew less than 150 MB", True, peak - before < 150)
-    check("pipelined flood: memory is given back after it", True, after - before < 50)
+    if check_memory:
+        check("pipelined flood: the daemon grew less than 150 MB", True, peak - before < 150)
+        check("pipelined flood: memory is given back after it", True, after - before < 50)
 
 
 def slowloris(connections=300, seconds=14):
