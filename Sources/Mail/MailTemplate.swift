@@ -27,9 +27,12 @@ public struct MailTemplate: Sendable {
             throw TemplateError(path: survey.sourcePath, mark: mark ?? Mark(line: 1, column: 1),
                                 message: "the mail template \(textPath) is missing (needed for language \(language)); create it with a first line 'Subject: …'")
         }
-        guard let source = String(data: data, encoding: .utf8) else {
+        guard let raw = String(data: data, encoding: .utf8) else {
             throw TemplateError(path: textPath, mark: Mark(line: 1, column: 1), message: "the template is not valid UTF-8; save it as UTF-8")
         }
+        // Saved on Windows, lines end in CR LF, which Swift reads as one Character: made LF, so the
+        // subject is the first line and the body keeps no stray CR.
+        let source = raw.replacingOccurrences(of: "\r\n", with: "\n")
         let firstBreak = source.firstIndex(of: "\n") ?? source.endIndex
         let firstLine = source[..<firstBreak].trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
         guard firstLine.hasPrefix("Subject:") else {

@@ -196,13 +196,14 @@ extension Database {
         return zip([""] + bounds, bounds.map(Optional.some) + [nil]).map { ResponseIDRange(from: $0, below: $1) }
     }
 
-    /// How many participants were invited, in all and per value of `attribute`.
+    /// How many participants were invited, by mail or by a printed letter or card, in all and per value of `attribute`.
     public func invitedCounts(surveyID: String, by attribute: String?) throws -> (total: Int, byValue: [String: Int]) {
         let value = attribute == nil ? "''" : "coalesce(json_extract(p.attributes, '$.' || ?2), '')"
         let rows = try connection.rows("""
             SELECT \(value) AS value, count(*) AS n
             FROM participants p WHERE p.survey_id = ?1
-              AND EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation')
+              AND (p.printed_at IS NOT NULL
+                   OR EXISTS (SELECT 1 FROM mail_queue m WHERE m.participant_id = p.id AND m.kind = 'invitation'))
             GROUP BY value
             """, [.text(surveyID)] + (attribute.map { [.text($0)] } ?? []))
         var byValue: [String: Int] = [:]

@@ -176,6 +176,9 @@ struct LettersTests {
         #expect(status.contains("  letters printed 19") && status.contains("  answered        1") && status.contains("5.3 %"), "\(status)")
         let json = try curl(["-H", "Authorization: Bearer \(admin)", base + "/api/surveys/jugendcheck-2027/status"])
         #expect(json.status == 200 && json.body.contains("\"invited_by_letter\":19") && json.body.contains("\"answered\":1"), "\(json.body)")
+        // The results count them as invited too: the response rate is of everyone reached.
+        let results = try Binary.run(["results", "jugendcheck-2027", "--format", "json"], in: dir).stdout
+        #expect(results.contains("\"invited\": 19") || results.contains("\"invited\":19"), "\(results.prefix(300))")
     }
 
     @Test("poster: one page whose QR code is the open survey's link; an invite survey points to letters")

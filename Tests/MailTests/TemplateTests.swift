@@ -97,4 +97,15 @@ struct TemplateTests {
         let survey = try SurveyReader.read("id: s\ntitle: T\nquestions:\n  - id: a\n    type: yesno\n    text: F\n", path: "s.yml")
         #expect(MailTemplate.check(survey, directory: dir).contains { $0.message.contains("first line must be 'Subject: …'") })
     }
+
+    @Test("a template saved with CR LF line ends (Windows) has its first line as the subject and no CR in the body")
+    func windowsLineEnds() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "Subject: Einladung\r\nHallo {{name}},\r\n{{link}}\r\n".write(toFile: dir + "/invitation.txt", atomically: true, encoding: .utf8)
+        let survey = try SurveyReader.read("id: s\ntitle: T\nquestions:\n  - id: a\n    type: yesno\n    text: F\n", path: "s.yml")
+        let template = try MailTemplate.load("invitation", language: "de", survey: survey, directory: dir, neededAt: nil)
+        #expect(template.subject.render([:], escapeHTML: false) == "Einladung")
+        #expect(template.text.render(["name": "Anna", "link": "L"], escapeHTML: false) == "Hallo Anna,\nL\n")
+    }
 }
