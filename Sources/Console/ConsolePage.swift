@@ -4,7 +4,7 @@ import Web
 
 /// A page of the organizers' console: the public pages' look (`Page.style`) with a header that
 /// leads home and signs out, wider for tables, in English. Every console response carries
-/// `ConsolePage.headers`: not cached, never framed, no referrer.
+/// `ConsolePage.headers`: not cached, never framed, no referrer to other sites.
 struct ConsolePage {
     var title: String
     /// Already escaped HTML inside `<main>`.
@@ -20,7 +20,9 @@ struct ConsolePage {
         ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
         ("X-Frame-Options", "DENY"),
         ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"),
+        // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` with the
+        // console's own form posts, which the Origin check must refuse. Console URLs hold no token.
+        ("Referrer-Policy", "same-origin"),
         ("Cache-Control", "no-store"),
     ]
 
@@ -60,7 +62,7 @@ struct ConsolePage {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="referrer" content="no-referrer">
+        <meta name="referrer" content="same-origin">
         <title>\(HTML.escape(title)) – Mitreden console</title>
         <style>\(Page.style)\(extraStyle)\(Self.style)</style>
         </head>

@@ -283,6 +283,33 @@ def tab_order(driver, page):
     check(not unstyled, f"{page}: visible focus outline on every control ({unstyled[:5]})")
 
 
+def console(d, base):
+    """The organizers' console: signed in through its form, each kind of page audited by axe and
+    checked for reflow at 320 and 360 px."""
+    d.get(base + "/admin")
+    check("/admin/login" in d.current_url, f"console: without a session, the sign-in page ({d.current_url})")
+    axe(d, "console sign-in")
+    reflow(d, "console sign-in")
+    d.find_element(By.ID, "token").send_keys(TOKEN)
+    d.find_element(By.CSS_SELECTOR, "form[action='/admin/login'] button[type=submit]").click()
+    for _ in range(50):
+        if not d.current_url.endswith("/admin/login"):
+            break
+        time.sleep(0.1)
+    check(d.current_url.rstrip("/").endswith("/admin"), f"console: signed in, the survey list ({d.current_url}: {d.find_element(By.TAG_NAME, 'body').text[:300]})")
+    for path, page in [("/admin", "console survey list"), ("/admin/surveys/jugendcheck-2027", "console survey page"),
+                       ("/admin/surveys/jugendcheck-2027?by=kommune", "console survey page by kommune"),
+                       ("/admin/surveys/jugendcheck-2027/preview", "console form preview"),
+                       ("/admin/surveys/jugendcheck-2027/mail/invitation", "console invitation preview")]:
+        d.get(base + path)
+        # The preview is the participants' page, marked as a preview; the others carry the console's bar.
+        shown = ("Vorschau" in d.page_source or "Preview" in d.page_source) if page == "console form preview" else "Sign out" in d.page_source
+        check("/admin/login" not in d.current_url and shown, f"{page}: shown to the signed-in organizer ({d.current_url})")
+        axe(d, page)
+        reflow(d, page)
+    screenshot(d, "console-survey", 360, 740)
+
+
 def main():
     os.makedirs(ARTIFACTS, exist_ok=True)
     for f in os.listdir(ARTIFACTS):
@@ -530,6 +557,7 @@ def main():
         reflow(d, "long-text report")
         for width in (320, 360, 1280):
             full_screenshot(d, "long-report", width)
+        console(d, base)
     finally:
         for driver in drivers:
             driver.quit()
