@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Survey", "JSON", "Store", "SQLite"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "HTTP", "Store", "Survey"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "HTTP", "Store", "Survey", "Web"]),
         .testTarget(name: "PrintTests", dependencies: ["Print", "QR", "Survey", "Store"]),
         .testTarget(name: "QRTests", dependencies: ["QR"], exclude: ["segno_matrix.py"]),
     ],
