@@ -103,6 +103,31 @@ public enum FormData {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The pairs as `decode` reads them back, escaping only what it would misread (`%`, `&`,
+    /// `=`, `+`) and control characters; other UTF-8 is kept as it is, so kept text stays short.
+    public static func encode(_ pairs: [(String, String)]) -> String {
+        var out: [UInt8] = []
+        func append(_ text: String) {
+            for b in text.utf8 {
+                if b == 0x25 || b == 0x26 || b == 0x3D || b == 0x2B || b < 0x20 || b == 0x7F {
+                    out.append(0x25)
+                    out.append(hexDigits[Int(b >> 4)])
+                    out.append(hexDigits[Int(b & 0x0F)])
+                } else {
+                    out.append(b)
+                }
+            }
+        }
+        for (n, (name, value)) in pairs.enumerated() {
+            if n > 0 { out.append(0x26) }
+            append(name)
+            out.append(0x3D)
+            append(value)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }
 
 extension Substring {

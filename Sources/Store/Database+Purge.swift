@@ -15,7 +15,7 @@ public struct PurgeSummary: Sendable, Equatable {
 public struct CheckpointBusy: Error, Sendable {}
 
 extension Database {
-    /// Erases the names, emails and links (tokens) of a survey's participants so that none stays
+    /// Erases the names, emails, links (tokens) and drafts of a survey's participants so that none stays
     /// readable in the database files: with `secure_delete` the freed bytes are overwritten with
     /// zeros, and a `TRUNCATE` checkpoint then moves every page into the main file and empties
     /// the write-ahead log, where older versions of the pages still held them. Server replies
@@ -32,6 +32,7 @@ extension Database {
                 WHERE survey_id = ? AND (email IS NOT NULL OR name IS NOT NULL OR token IS NOT NULL)
                 """, [.text(Database.now(now)), .text(surveyID)])
             let participants = connection.changes
+            _ = try deleteDrafts(surveyID: surveyID)
             try connection.run("UPDATE mail_queue SET status = 'cancelled' WHERE survey_id = ? AND status IN ('queued', 'deferred')", [.text(surveyID)])
             let cancelled = connection.changes
             for row in try connection.rows("SELECT DISTINCT last_reply FROM mail_queue WHERE survey_id = ? AND last_reply LIKE '%@%'", [.text(surveyID)]) {

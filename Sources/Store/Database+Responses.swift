@@ -70,6 +70,9 @@ extension Database {
             } else {
                 try connection.run("UPDATE participants SET answered = 1, updated_at = ? WHERE id = ?", [.text(stamp), .integer(participantID!)])
             }
+            // The unfinished answers of a paged form go with the answer (the writer's connection
+            // deletes with secure_delete = ON: nothing of them stays readable in the file).
+            try deleteDraft(participantID: participantID!)
         }
         try connection.run("""
             INSERT INTO responses (id, survey_id, participant_id, submitted, source, attributes, answers) VALUES (?, ?, ?, ?, ?, ?, ?)

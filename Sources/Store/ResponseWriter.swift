@@ -14,8 +14,15 @@ public final class ResponseWriter: @unchecked Sendable {
         let completion: Completion
     }
 
+    /// A draft of a paged form to keep; the completion learns whether it was kept.
+    private struct DraftJob {
+        let save: DraftSave
+        let completion: @Sendable (Result<Bool, Error>) -> Void
+    }
+
     private let condition = NSCondition()
     private var waiting: [Job] = []
+    private var drafts: [DraftJob] = []
     private let database: Database
     private let checkpointer: Database.Checkpointer
     /// The largest batch in one transaction.
@@ -51,6 +58,9 @@ public final class ResponseWriter: @unchecked Sendable {
         // thousands of scattered pages, and in a commit it held up every waiting request for
         // 50 to 100 ms (the database file's fdatasync alone took 70 ms under load).
         try database.connection.execute("PRAGMA wal_autocheckpoint = 0")
+        // Drafts deleted with their response may spill to overflow pages, which FAST would leave
+        // on the free list as they were.
+        try database.connection.execute("PRAGMA secure_delete = ON")
         checkpointer = try Database.Checkpointer(directory: directory, restartFrames: restartFrames, passDelay: passDelay,
                                                  truncateDelay: truncateDelay)
         let thread = Thread { [self] in
@@ -69,11 +79,20 @@ public final class ResponseWriter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Keeps the draft of a paged form with the next group (its own transaction, before the
+    /// group's responses); `completion` runs on the writer thread once it is on disk.
+    public func submitDraft(_ save: DraftSave, completion: @escaping @Sendable (Result<Bool, Error>) -> Void) {
+        condition.lock()
+        drafts.append(DraftJob(save: save, completion: completion))
+        condition.signal()
+        condition.unlock()
+    }
+
     private func run() {
         while true {
             condition.lock()
             // Idle: wakes for the next submission, or when the WAL is due to be truncated.
-            while waiting.isEmpty {
+            while waiting.isEmpty && drafts.isEmpty {
                 guard let next = checkpointer.nextTruncation() else {
                     condition.wait()
                     continue
@@ -84,7 +103,10 @@ public final class ResponseWriter: @unchecked Sendable {
             }
             let batch = Array(waiting.prefix(maxBatch))
             waiting.removeFirst(batch.count)
+            let draftBatch = Array(drafts.prefix(maxBatch))
+            drafts.removeFirst(draftBatch.count)
             condition.unlock()
+            if !draftBatch.isEmpty { keep(draftBatch) }
             if !batch.isEmpty { store(batch) }
             let truncation = checkpointer.truncateIfDue(database.connection)
             let restart = truncation?.truncated == true ? nil : checkpointer.restartIfWanted(database.connection)
@@ -93,6 +115,15 @@ public final class ResponseWriter: @unchecked Sendable {
                 if let truncation, truncation.truncated { truncateTimes.record(truncation.seconds) }
                 if let restart { restartTimes.record(restart) }
             }
+        }
+    }
+
+    private func keep(_ batch: [DraftJob]) {
+        do {
+            let kept = try database.saveDrafts(batch.map(\.save))
+            for (job, kept) in zip(batch, kept) { job.completion(.success(kept)) }
+        } catch {
+            for job in batch { job.completion(.failure(error)) }
         }
     }
 

@@ -211,6 +211,24 @@ public enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX admin_sessions_last_seen ON admin_sessions (last_seen_at);
             """)
+        m.register("0009-drafts", """
+            -- Unfinished answers of a paged survey, kept with the personal link until they are sent:
+            -- the form's fields as sent (name=value&..., only '%', '&', '=', '+' and controls
+            -- escaped) and the furthest page reached. No time is kept. The row is deleted (with
+            -- secure_delete) in the transaction that stores the response, and by purge.
+            CREATE TABLE drafts (
+                participant_id INTEGER PRIMARY KEY REFERENCES participants(id),
+                reached INTEGER NOT NULL,
+                fields TEXT NOT NULL
+            );
+
+            -- Keys the daemon keeps for itself: 'form-pages' signs the answers an open survey's
+            -- paged form carries from page to page.
+            CREATE TABLE daemon_keys (
+                name TEXT PRIMARY KEY,
+                key BLOB NOT NULL
+            ) WITHOUT ROWID;
+            """)
         return m
     }
 }

@@ -26,6 +26,10 @@ extension Survey {
         }
         members.append(("webhooks", .array(webhooks.map { .object([("url", .string($0.url)), ("events", .array($0.events.map(JSONValue.string)))]) })))
         members.append(("questions", .array(questions.map(json))))
+        members.append(("pages", .array(pages.map { page in
+            .object([("title", page.title.map(text) ?? .null), ("intro", page.intro.map(text) ?? .null),
+                     ("questions", .array(page.questions.map { .string(questions[$0].id) }))])
+        })))
         members.append(("publish", .object([("results", publish.results.map { .string($0.rawValue) } ?? .null),
                                             ("by", .array(publish.by.map(JSONValue.string))),
                                             ("note", publish.note.map(text) ?? .null)])))

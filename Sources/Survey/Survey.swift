@@ -21,6 +21,9 @@ public struct Survey: Sendable {
     public var mail: MailTemplates
     public var webhooks: [WebhookEndpoint]
     public var questions: [Question]
+    /// The pages of the form, in order, together holding every question once; a survey without
+    /// `- page:` entries has one page without a title.
+    public var pages: [SurveyPage] = []
     /// What `/r/{survey}` publishes (by default nothing).
     public var publish = Publish()
     /// The file the survey was read from, for messages.
@@ -32,11 +35,36 @@ public struct Survey: Sendable {
 
     public func question(_ id: String) -> Question? { questions.first { $0.id == id } }
 
+    /// Whether the form has more than one page.
+    public var isPaged: Bool { pages.count > 1 }
+
+    /// The index of the page that holds the question at `index` of `questions`.
+    public func page(ofQuestion index: Int) -> Int {
+        pages.firstIndex { $0.questions.contains(index) } ?? 0
+    }
+
     /// Whether answers are accepted at `date`: after `opens` (if set) and before `closes` (if set).
     public func isOpen(at date: Date) -> Bool {
         if let opens, date < opens.instant { return false }
         if let closes, date >= closes.instant { return false }
         return true
+    }
+}
+
+/// A page of a long survey (`- page: TITLE` in `questions`): its title and intro, and the
+/// questions that follow it up to the next page.
+public struct SurveyPage: Sendable {
+    public var title: LocalizedText?
+    public var intro: LocalizedText?
+    /// Indexes into `Survey.questions`.
+    public var questions: Range<Int>
+    public var mark: Mark
+
+    public init(title: LocalizedText?, intro: LocalizedText?, questions: Range<Int>, mark: Mark) {
+        self.title = title
+        self.intro = intro
+        self.questions = questions
+        self.mark = mark
     }
 }
 

@@ -12,14 +12,35 @@ extension SurveyDecoder {
         "ranking": ["options", "max_ranked"],
     ]
 
-    func decodeQuestions(_ entry: YAMLEntry) -> [Question] {
+    /// The questions, and the pages that `- page:` entries between them start (one untitled
+    /// page holds the questions before the first such entry, or all of them when there is none).
+    func decodeQuestions(_ entry: YAMLEntry) -> (questions: [Question], pages: [SurveyPage]) {
         guard case .sequence(let items, _) = entry.value, !items.isEmpty else {
             fail(entry.value.mark, "'questions' must be a list of '- id: ...' entries with at least one question")
-            return []
+            return ([], [])
         }
         var questions: [Question] = []
+        var pages: [SurveyPage] = []
         var seen: [String: Mark] = [:]
+        /// The page being filled: its `- page:` entry (none for the questions before the first one) and its first question.
+        var open: (title: LocalizedText?, intro: LocalizedText?, mark: Mark?, start: Int)? = (nil, nil, nil, 0)
+        func closePage() {
+            guard let page = open else { return }
+            if questions.count > page.start {
+                pages.append(SurveyPage(title: page.title, intro: page.intro, questions: page.start..<questions.count,
+                                        mark: page.mark ?? questions[page.start].mark))
+            } else if let mark = page.mark {
+                fail(mark, "this page holds no question; put questions after '- page:' or remove the entry")
+            }
+            open = nil
+        }
         for item in items {
+            if case .mapping(let entries, _) = item, entries.contains(where: { $0.key.value == "page" }) {
+                let (title, intro, mark) = decodePage(item)
+                closePage()
+                open = (title, intro, mark, questions.count)
+                continue
+            }
             guard let question = decodeQuestion(item, before: questions) else { continue }
             if let first = seen[question.id] {
                 fail(question.mark, "question id '\(question.id)' is used twice (first at line \(first.line)); ids must be unique")
@@ -28,7 +49,20 @@ extension SurveyDecoder {
             seen[question.id] = question.mark
             questions.append(question)
         }
-        return questions
+        closePage()
+        return (questions, pages)
+    }
+
+    /// A `- page: TITLE` entry with an optional `intro`.
+    func decodePage(_ node: YAMLNode) -> (LocalizedText?, LocalizedText?, Mark) {
+        guard var fields = fieldsOf(node, "a page") else { return (nil, nil, node.mark) }
+        let title = fields.take("page").flatMap { localized($0.value, "page") }
+        let intro = fields.take("intro").flatMap { localized($0.value, "intro") }
+        reportUnknown(fields, allowed: ["page", "intro"], what: "a page entry") { key in
+            Self.commonKeys.contains(key) || Self.typeKeys.values.contains { $0.contains(key) }
+                ? "a '- page:' entry holds only 'page' and 'intro'; put the question in its own '- id: ...' entry after it" : nil
+        }
+        return (title, intro, fields.mark)
     }
 
     func decodeQuestion(_ node: YAMLNode, before: [Question]) -> Question? {

@@ -95,8 +95,9 @@ final class SurveyDecoder {
         let webhooks = fields.take("webhooks").map(decodeWebhooks) ?? []
         if let entry = fields.take("choices") { decodeChoices(entry) }
         var questions: [Question] = []
+        var pages: [SurveyPage] = []
         if let entry = fields.take("questions") {
-            questions = decodeQuestions(entry)
+            (questions, pages) = decodeQuestions(entry)
         } else {
             fail(fields.mark, "the survey has no 'questions'; add a list of questions")
         }
@@ -107,6 +108,7 @@ final class SurveyDecoder {
                       opens: opens, closes: closes, timeZone: timeZone, attributes: attributes, minGroupSize: minGroupSize,
                       reminders: reminders, mail: mail, webhooks: webhooks, questions: questions, sourcePath: path)
         survey.publish = publish
+        survey.pages = pages
         return survey
     }
 

@@ -30,6 +30,19 @@ enum FormScript {
         }
     }
 
+    /// An answer of an earlier page as the script's `answer()` reads it (`data-earlier`); a free
+    /// text only as answered, never its words.
+    static func json(_ answer: Answer) -> JSONValue {
+        switch answer {
+        case .choice(let code): return .object([("code", .string(code))])
+        case .choices(let codes): return .object([("choices", .array(codes.map(JSONValue.string)))])
+        case .number(let n): return .object([("number", .double(n))])
+        case .text: return .object([("text", .bool(true))])
+        case .rows(let rows): return .object([("rows", .object(rows.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
+        case .order(let codes): return .object([("order", .array(codes.map(JSONValue.string)))])
+        }
+    }
+
     static let source = #"""
     // Mitreden: hides show_if questions while their condition does not hold, and focuses the
     // error summary. Without this script the form works the same; the server checks everything.
@@ -40,13 +53,16 @@ enum FormScript {
       var form = document.querySelector("form[data-survey]");
       if (!form) return;
       document.documentElement.className += " js";
+      // Answers of earlier pages of a paged form, which conditions on this page read.
+      var earlier = JSON.parse(form.getAttribute("data-earlier") || "{}");
 
       function box(id) { return document.getElementById("q-" + id); }
 
       // The answer to question `id` as the server reads it, or null.
       function answer(id) {
         var b = box(id);
-        if (!b || b.hidden) return null;
+        if (!b) return earlier.hasOwnProperty(id) ? earlier[id] : null;
+        if (b.hidden) return null;
         var kind = b.getAttribute("data-kind"), found = [];
         if (kind === "matrix") {
           var rows = {}, any = false;

@@ -63,6 +63,12 @@ public struct Page {
     .summary{border:3px solid #b00020;padding:0 1rem;margin:1rem 0 2rem}
     .summary a{color:#b00020}
     input:focus-visible,select:focus-visible,textarea:focus-visible,.summary:focus{outline:3px solid #b35c00;outline-offset:2px}
+    .pager{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0}
+    button.secondary{background:#fff;color:#0b4f8a}
+    .progress{margin:1rem 0 1.5rem}
+    .progress p{margin:0 0 .25rem;font-size:1rem}
+    progress{width:100%;height:.75rem;accent-color:#0b4f8a}
+    .note{color:#444;font-size:1rem}
     [hidden]{display:none!important}
     .js .when{display:none}
     """

@@ -8,6 +8,8 @@ enum Reply {
     case now(Response)
     /// `then` builds the answer from the outcome; `failed` is the answer when nothing could be stored.
     case store(NewResponse, then: @Sendable (StoreOutcome) -> Response, failed: Response)
+    /// A paged form's draft to keep first; `then` gets whether it was kept (not for a link that has answered).
+    case keepDraft(DraftSave, then: @Sendable (Bool) -> Response, failed: Response)
 
     func send(to responder: Responder, writer: ResponseWriter) {
         switch self {
@@ -19,6 +21,13 @@ enum Reply {
                 case .success(let stored):
                     if case .stored = stored { ResponseArrivals.note(response.surveyID) }
                     responder.send(then(stored))
+                case .failure: responder.send(failed)
+                }
+            }
+        case .keepDraft(let save, let then, let failed):
+            writer.submitDraft(save) { outcome in
+                switch outcome {
+                case .success(let kept): responder.send(then(kept))
                 case .failure: responder.send(failed)
                 }
             }

@@ -9,14 +9,18 @@ public struct SurveyForm {
     /// Submitted fields, to keep what was typed after an error.
     var fields: [(String, String)] = []
     var errors: [AnswerError] = []
+    /// For a paged survey: the page shown and how it continues; nil shows every question.
+    var paging: FormPaging?
 
     /// The form of `survey` in `language` posting to `action`, with `fields` filled in and `errors` shown.
-    public init(survey: Survey, language: String, action: String, fields: [(String, String)] = [], errors: [AnswerError] = []) {
+    public init(survey: Survey, language: String, action: String, fields: [(String, String)] = [], errors: [AnswerError] = [],
+                paging: FormPaging? = nil) {
         self.survey = survey
         self.language = language
         self.action = action
         self.fields = fields
         self.errors = errors
+        self.paging = paging
     }
 
     func text(_ t: LocalizedText) -> String { HTML.escape(t.text(language, default: survey.defaultLanguage)) }
@@ -24,14 +28,15 @@ public struct SurveyForm {
     func values(_ name: String) -> [String] { fields.filter { $0.0 == name }.map(\.1) }
     func value(_ name: String) -> String { values(name).last ?? "" }
 
+    func paragraphs(_ t: LocalizedText) -> String {
+        t.text(language, default: survey.defaultLanguage).split(separator: "\n\n").map { "<p>\(HTML.escape(String($0)))</p>\n" }.joined()
+    }
+
     /// The form's HTML (a heading, the questions, the submit button, the language links).
     public var html: String {
         var out = "<h1>\(text(survey.title))</h1>\n"
-        if let intro = survey.intro {
-            for paragraph in intro.text(language, default: survey.defaultLanguage).split(separator: "\n\n") {
-                out += "<p>\(HTML.escape(String(paragraph)))</p>\n"
-            }
-        }
+        if let intro = survey.intro, (paging?.page ?? 0) == 0 { out += paragraphs(intro) }
+        if let paging { out += progress(paging) + pageHeading(survey.pages[paging.page]) }
         if !errors.isEmpty {
             out += "<div class=\"summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\" aria-labelledby=\"errors-title\" autofocus>\n"
             out += "<h2 id=\"errors-title\">\(errors.count == 1 ? ui("errors.one") : ui("errors.many", String(errors.count)))</h2>\n<ul>\n"
@@ -41,9 +46,17 @@ public struct SurveyForm {
             }
             out += "</ul>\n</div>\n"
         }
-        out += "<form method=\"post\" action=\"\(HTML.escape(action))\" novalidate data-survey=\"\(HTML.escape(survey.id))\">\n"
-        for q in survey.questions { out += question(q) }
-        out += "<button type=\"submit\">\(ui("submit"))</button>\n</form>\n<script src=\"\(FormScript.path)\" defer></script>\n"
+        out += "<form method=\"post\" action=\"\(HTML.escape(action))\" novalidate data-survey=\"\(HTML.escape(survey.id))\"\(paging.map(earlierAnswers) ?? "")>\n"
+        if let paging {
+            out += pageQuestions(paging)
+        } else {
+            for page in survey.pages {
+                out += pageHeading(page)
+                for index in page.questions { out += question(survey.questions[index]) }
+            }
+            out += "<button type=\"submit\">\(ui("submit"))</button>\n"
+        }
+        out += "</form>\n<script src=\"\(FormScript.path)\" defer></script>\n"
         out += LanguageNames.switcher(survey.languages.filter { $0 != language }, label: ui("language"))
         return out
     }
@@ -53,7 +66,7 @@ public struct SurveyForm {
         var html = ""
         var ids: [String] = []
         if let help = q.help { html += "<p class=\"help\" id=\"help-\(q.id)\">\(text(help))</p>\n"; ids.append("help-\(q.id)") }
-        if let condition = q.showIf { html += "<p class=\"help when\" id=\"when-\(q.id)\">\(ui("only")) \(describe(condition))</p>\n"; ids.append("when-\(q.id)") }
+        if let condition = condition(q) { html += "<p class=\"help when\" id=\"when-\(q.id)\">\(ui("only")) \(describe(condition))</p>\n"; ids.append("when-\(q.id)") }
         if let error = errors.first(where: { $0.question == q.id }) {
             html += "<p class=\"error\" id=\"error-\(q.id)\">\(HTML.escape(error.message))</p>\n"
             ids.append("error-\(q.id)")
@@ -75,7 +88,7 @@ public struct SurveyForm {
 
     /// `data-kind` and, for a `show_if` question, `data-show-if` (for the script).
     func data(_ q: Question) -> String {
-        " data-kind=\"\(q.typeName)\"" + (q.showIf.map { " data-show-if=\"\(HTML.escape(FormScript.json($0).serialized()))\"" } ?? "")
+        " data-kind=\"\(q.typeName)\"" + (condition(q).map { " data-show-if=\"\(HTML.escape(FormScript.json($0).serialized()))\"" } ?? "")
     }
 
     func question(_ q: Question) -> String {

@@ -10,6 +10,7 @@ import Survey
 struct SurveyPages {
     let pool: DatabasePool
     let blankForms = BlankForms()
+    let carriedAnswers: CarriedAnswers
     let writer: ResponseWriter
     let surveys: @Sendable () -> [String: Survey]
     let frame: PageFrame
@@ -67,6 +68,7 @@ struct SurveyPages {
     }
 
     func form(_ request: Request, survey: Survey, language: String, token: String?, action: String, post: Bool) -> Reply {
+        if survey.isPaged { return pagedForm(request, survey: survey, language: language, token: token, action: action, post: post) }
         guard post else {
             return .now(blankForms.page(survey, language: language, action: action, shared: token == nil, frame: frame))
         }
@@ -80,6 +82,12 @@ struct SurveyPages {
             let title = survey.title.text(language, default: survey.defaultLanguage)
             return .now(Page(frame: frame, language: language, title: title, body: form.html, status: 422).response())
         }
+        return store(request, survey: survey, language: language, token: token, checked: checked)
+    }
+
+    /// Stores checked answers (the group commit answers once they are on disk): `303` to the
+    /// thank-you page, or the page for a link that has answered or is unknown.
+    func store(_ request: Request, survey: Survey, language: String, token: String?, checked: CheckedAnswers) -> Reply {
         let new = NewResponse(surveyID: survey.id, token: token, anonymous: survey.anonymous, carried: survey.attributes,
                               answers: checked.json(in: survey), source: "form", minGroupSize: survey.minGroupSize)
         // Made here, on the request's thread: the writer thread, which every answer waits for,
@@ -136,8 +144,9 @@ final class BlankForms: @unchecked Sendable {
         let key = Key(survey: survey.id, language: language, fingerprint: survey.fingerprint)
         let halves = lock.withLock {
             if let cached = forms[key] { return cached }
-            let title = survey.title.text(language, default: survey.defaultLanguage)
-            let html = SurveyForm(survey: survey, language: language, action: Self.marker).html
+            let title = SurveyPages.title(survey, language, page: 0)
+            let paging = survey.isPaged ? SurveyPages.paging(survey, language: language, page: 0, fields: [], reached: 0, carry: nil, personal: !shared) : nil
+            let html = SurveyForm(survey: survey, language: language, action: Self.marker, paging: paging).html
             let page = Page(frame: frame, language: language, title: title, body: html).response()
             let body = page.body
             let mark = Array(HTML.escape(Self.marker).utf8)

@@ -21,7 +21,7 @@ public struct WebApp: Sendable {
         let unsubscribe = Unsubscribe(pool: pool, surveys: surveys, frame: frame)
         router.add(["GET"], "/u/:token") { request, p in unsubscribe.respond(request, token: p["token"]!, post: false) }
         router.add(["POST"], "/u/:token", blocking: true) { request, p in unsubscribe.respond(request, token: p["token"]!, post: true) }
-        let pages = SurveyPages(pool: pool, writer: writer, surveys: surveys, frame: frame, now: { Date() })
+        let pages = SurveyPages(pool: pool, carriedAnswers: CarriedAnswers(pool: pool), writer: writer, surveys: surveys, frame: frame, now: { Date() })
         router.addDeferred(["GET", "POST"], "/t/:token") { request, p, responder in
             pages.invited(request, token: p["token"]!, post: request.method == "POST").send(to: responder, writer: writer)
         }

@@ -76,6 +76,11 @@ let cases: [Case] = [
     Case(rule: "publish: breakdown by an unknown attribute", yaml: base + "attributes: [kommune]\npublish:\n  results: live\n  by: [kommune, schule]\n", mark: "12:17", message: "'schule' is not an attribute of this survey (attributes: kommune)"),
     Case(rule: "publish: breakdown in an open survey", yaml: base + "access: open\npublish:\n  results: live\n  by: [kommune]\n", mark: "12:8", message: "'kommune' is not an attribute of this survey (attributes: none)"),
     Case(rule: "publish: note without a translation", yaml: base + "publish:\n  results: live\n  note:\n    de: Wir berichten im Kreistag.\n", mark: "12:5", message: "'note' has no translation for en"),
+    Case(rule: "page: empty at the end", yaml: base + "  - page: Leer\n", mark: "9:5", message: "this page holds no question"),
+    Case(rule: "page: two in a row", yaml: base + "  - page: A\n  - page: B\n  - id: b\n    type: yesno\n    text: G\n", mark: "9:5", message: "this page holds no question"),
+    Case(rule: "page: a question's key in a page entry", yaml: base + "  - page: A\n    type: yesno\n  - id: b\n    type: yesno\n    text: G\n", mark: "10:5", message: "holds only 'page' and 'intro'"),
+    Case(rule: "page: unknown key with a guess", yaml: base + "  - page: A\n    intor: X\n  - id: b\n    type: yesno\n    text: G\n", mark: "10:5", message: "unknown key 'intor' in a page entry (did you mean 'intro'?)"),
+    Case(rule: "page: a title without a translation", yaml: base + "  - page:\n      de: Seite\n  - id: b\n    type: yesno\n    text: G\n", mark: "10:7", message: "no translation for en"),
     Case(rule: "publish: unknown key", yaml: base + "publish:\n  results: live\n  nte: x\n", mark: "11:3", message: "unknown key 'nte' in publish (did you mean 'note'?)"),
 ]
 
@@ -86,6 +91,35 @@ struct SurveyValidationTests {
         let survey = try SurveyReader.read(base, path: "surveys/probe.yml")
         #expect(survey.id == "probe")
         #expect(survey.questions.map(\.id) == ["a"])
+    }
+
+    @Test("pages: questions before the first page entry form an untitled first page; show_if reaches back across pages")
+    func pages() throws {
+        let survey = try SurveyReader.read(base + """
+              - page: Zweite
+                intro: Mehr
+              - id: b
+                type: yesno
+                text: G
+                show_if: a == x
+              - id: c
+                type: yesno
+                text: H
+              - page:
+                  de: Dritte
+                  en: Third
+              - id: d
+                type: text
+                text: I
+                show_if: b == yes and c answered
+
+            """, path: "surveys/probe.yml")
+        #expect(survey.pages.map(\.questions) == [0..<1, 1..<3, 3..<4])
+        #expect(survey.pages.map { $0.title?.text("en", default: "de") } == [nil, "Zweite", "Third"])
+        #expect(survey.pages[1].intro?.text("de", default: "de") == "Mehr")
+        #expect(survey.isPaged)
+        let one = try SurveyReader.read(base, path: "surveys/probe.yml")
+        #expect(one.pages.map(\.questions) == [0..<1] && !one.isPaged)
     }
 
     @Test("each rule of SPEC.md reports its message at its position", arguments: cases)

@@ -40,7 +40,7 @@ extension Commands {
                 + LetterTemplate.check(survey, directory: config.templatesDirectory)).map(\.description)
             errors += templateErrors
             if !invocation.flag("--print") && templateErrors.isEmpty {
-                Console.out("ok \(survey.sourcePath): \(survey.id), \(counted(survey.questions.count, "question")), \(survey.access.rawValue), languages \(survey.languages.joined(separator: ", "))")
+                Console.out("ok \(survey.sourcePath): \(survey.id), \(counted(survey.questions.count, "question"))\(survey.isPaged ? " on \(survey.pages.count) pages" : ""), \(survey.access.rawValue), languages \(survey.languages.joined(separator: ", "))")
             }
         }
         if invocation.flag("--print") && errors.isEmpty {
