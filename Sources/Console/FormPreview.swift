@@ -7,7 +7,8 @@ extension OrganizersConsole {
     /// `GET/POST /admin/surveys/{id}/preview[?lang=L]`: the form as participants see it (the
     /// same `SurveyForm` in the same page frame), marked as a preview, whether or not the survey
     /// is open. Sending it checks the answers as the real form does and shows the errors (`422`)
-    /// or the thank-you page; nothing is stored or counted.
+    /// or the thank-you page; nothing is stored or counted. A paged survey is previewed page by
+    /// page, its earlier pages carried in the form as an open survey's are.
     func preview(_ request: Request, _ survey: Survey, _ session: ConsoleSessions.Session) -> Response {
         let language = request.queryItem("lang").flatMap { survey.languages.contains($0) ? $0 : nil } ?? survey.defaultLanguage
         let action = "/admin/surveys/\(survey.id)/preview?lang=\(language)"
@@ -18,12 +19,17 @@ extension OrganizersConsole {
 
         """
         var response: Response
+        let thanks = "<h1>\(UIText.html("thanks.title", language))</h1>\n<p>\(UIText.html("thanks.text", language))</p>\n"
+            + "<p lang=\"en\"><a href=\"\(HTML.escape(action))\">Fill in the preview again</a></p>\n"
+        if survey.isPaged {
+            // Page by page, as participants go through it (the earlier pages carried in the form).
+            let (body, status) = PagedPreview(pool: pool).respond(request, survey: survey, language: language, action: action) ?? (thanks, 200)
+            return Page(frame: frame, language: language, title: title, body: banner + body, status: status).response()
+        }
         if request.method == "POST" {
             let fields = FormData.decode(request.body)
             let checked = survey.checkForm(fields, language: language)
             if checked.errors.isEmpty {
-                let thanks = "<h1>\(UIText.html("thanks.title", language))</h1>\n<p>\(UIText.html("thanks.text", language))</p>\n"
-                    + "<p lang=\"en\"><a href=\"\(HTML.escape(action))\">Fill in the preview again</a></p>\n"
                 response = Page(frame: frame, language: language, title: title, body: banner + thanks).response()
             } else {
                 let form = SurveyForm(survey: survey, language: language, action: action, fields: fields, errors: checked.errors)

@@ -10,7 +10,8 @@ extension Questionnaire {
         .questionnaire{max-width:174mm;margin:0 auto}
         @media screen{body{background:#fff}.questionnaire{padding:12mm 0}}
         h1{font-size:18pt;line-height:1.2;margin:0 0 4mm}
-        h2{font-size:12pt;margin:0}
+        h2,h3{font-size:12pt;margin:0}
+        h2.page{font-size:13pt;margin:5mm 0 2mm;border-bottom:0.4mm solid #000;break-after:avoid}
         p{margin:0 0 2mm}
         .intro{font-size:11.5pt}
         .how{margin-top:3mm;padding:2mm 3mm;border:0.3mm solid #000}
@@ -21,7 +22,7 @@ extension Questionnaire {
         .question{border:0;border-top:0.3mm solid #000;margin:0;padding:3mm 0 3.5mm;min-width:0;break-inside:avoid;page-break-inside:avoid}
         .question legend{padding:0;float:left;width:100%}
         .question legend+*{clear:both}
-        .question h2{padding-bottom:1.5mm}
+        .question h2,.question h3{padding-bottom:1.5mm}
         .number{display:inline-block;min-width:7mm}
         .required{font-weight:normal;font-style:italic}
         .when{font-weight:bold}

@@ -43,7 +43,16 @@ public struct Questionnaire {
         body += "<p class=\"how\">\(HTML.escape(words.howTo))"
         if survey.questions.contains(where: \.required) { body += " \(HTML.escape(words.requiredNote))" }
         body += "</p>\n</header>\n"
-        for (index, q) in survey.questions.enumerated() { body += question(q, number: index + 1) }
+        // A paged survey's pages become sections headed by their titles; the questions are then
+        // one heading level down, and numbered on through the pages.
+        let level = survey.isPaged ? 3 : 2
+        for page in survey.pages {
+            if survey.isPaged, let title = page.title {
+                body += "<h2 class=\"page\">\(text(title))</h2>\n"
+                if let intro = page.intro { body += "<p class=\"intro\">\(text(intro))</p>\n" }
+            }
+            for index in page.questions { body += question(survey.questions[index], number: index + 1, level: level) }
+        }
         body += "<p class=\"thanks\">\(HTML.escape(words.thanks))</p>\n</main>\n"
         return PrintDocument(language: language, title: title, style: style, body: body)
     }
@@ -60,12 +69,12 @@ public struct Questionnaire {
     }
 
     /// One question: a fieldset whose legend is its numbered heading, then its notes and boxes.
-    func question(_ q: Question, number: Int) -> String {
+    func question(_ q: Question, number: Int, level: Int = 2) -> String {
         let id = "q\(number)"
         var html = "<fieldset class=\"question\" id=\"\(id)\" data-question=\"\(HTML.escape(q.id))\">\n"
-        html += "<legend><h2><span class=\"number\">\(number).</span> \(text(q.text))"
+        html += "<legend><h\(level)><span class=\"number\">\(number).</span> \(text(q.text))"
         if q.required { html += " <span class=\"required\">(\(HTML.escape(words.required)))</span>" }
-        html += "</h2></legend>\n"
+        html += "</h\(level)></legend>\n"
         if let condition = q.showIf { html += "<p class=\"when\">\(HTML.escape(conditions.sentence(condition)))</p>\n" }
         if let help = q.help { html += "<p class=\"help\">\(text(help))</p>\n" }
         switch q.kind {

@@ -52,8 +52,15 @@ public enum HTMLReport {
             }
             out += "</tbody>\n</table>\n</div>\n</section>\n"
         }
+        // A paged survey's page titles head their questions, one level down.
+        var pageStarts: [String: String] = [:]
+        for page in document["pages"]?.array ?? [] {
+            if case .string(let first)? = page["questions"]?.array?.first, page["title"] != .null { pageStarts[first] = text(page["title"]) }
+        }
+        let level = pageStarts.isEmpty ? 2 : 3
         for (index, q) in (document["questions"]?.array ?? []).enumerated() {
-            out += question(q, index: index, groups: groups, by: by, t)
+            if let title = pageStarts[plainText(q["id"])] { out += "<h2 class=\"page\">\(title)</h2>\n" }
+            out += question(q, index: index, groups: groups, by: by, t, level: level)
         }
         out += "</main>\n</body>\n</html>\n"
         return out
@@ -64,10 +71,10 @@ public enum HTMLReport {
         return .double(Statistics.round(Double(p) / Double(w), 3))
     }
 
-    static func question(_ q: JSONValue, index: Int, groups: [JSONValue], by: String, _ t: Words) -> String {
+    static func question(_ q: JSONValue, index: Int, groups: [JSONValue], by: String, _ t: Words, level: Int = 2) -> String {
         func text(_ v: JSONValue?) -> String { HTML.escape(plainText(v)) }
         let anchor = "q\(index + 1)"
-        var out = "<section aria-labelledby=\"\(anchor)\">\n<h2 id=\"\(anchor)\">\(text(q["text"]))</h2>\n"
+        var out = "<section aria-labelledby=\"\(anchor)\">\n<h\(level) id=\"\(anchor)\">\(text(q["text"]))</h\(level)>\n"
         out += "<p class=\"meta\">\(t.answered): \(t.number(q["answered"])) · \(t.skipped): \(t.number(q["skipped"])) · \(t.notShown): \(t.number(q["not_shown"]))</p>\n"
         if let options = q["options"]?.array {
             out += q["type"] == .string("ranking") ? ranking(options, label: text(q["text"]), t) : bars(options, caption: nil, label: text(q["text"]), t)
@@ -82,7 +89,7 @@ public enum HTMLReport {
         }
         for (key, heading) in [("answers", t.answers), ("other", t.otherAnswers)] {
             guard let texts = q[key]?.array, !texts.isEmpty else { continue }
-            out += "<h3>\(heading)</h3>\n<ul class=\"texts\">\n" + texts.map { "<li dir=\"auto\">\(text($0))</li>\n" }.joined() + "</ul>\n"
+            out += "<h\(level + 1)>\(heading)</h\(level + 1)>\n<ul class=\"texts\">\n" + texts.map { "<li dir=\"auto\">\(text($0))</li>\n" }.joined() + "</ul>\n"
         }
         out += breakdown(q, index: index, groups: groups, by: by, t)
         return out + "</section>\n"
@@ -182,7 +189,8 @@ public enum HTMLReport {
     public static let css = """
     body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff;line-height:1.5;margin:0}
     main{max-width:60rem;margin:0 auto;padding:1rem}
-    h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-top:1px solid #bbb;padding-top:1rem}h3{font-size:1.05rem}
+    h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-top:1px solid #bbb;padding-top:1rem}h3{font-size:1.05rem}h4{font-size:1.05rem}
+    h2.page{font-size:1.45rem;border-top:3px solid #333}h2.page~section>h3:first-child{font-size:1.25rem;margin-top:2rem;border-top:1px solid #bbb;padding-top:1rem}
     .meta{color:#444}
     table{border-collapse:collapse;width:100%;margin:.75rem 0}
     .scroll{overflow-x:auto;max-width:100%;position:relative}.scroll:focus-visible{outline:3px solid #b35c00;outline-offset:2px}

@@ -41,6 +41,12 @@ public struct ResultsDocument {
             ("min_group_size", .int(survey.minGroupSize)),
             ("questions", .array(questions(tally.overall, inGroup: false))),
         ]
+        if survey.isPaged {
+            // The form's pages, so that reports can follow them.
+            members.append(("pages", .array(survey.pages.map { page in
+                .object([("title", page.title.map(label) ?? .null), ("questions", .array(page.questions.map { .string(survey.questions[$0].id) }))])
+            })))
+        }
         if let attribute = tally.by {
             members.append(("by", .string(attribute)))
             members.append(("groups", .array(groups(attribute))))

@@ -145,7 +145,7 @@ final class BlankForms: @unchecked Sendable {
         let halves = lock.withLock {
             if let cached = forms[key] { return cached }
             let title = SurveyPages.title(survey, language, page: 0)
-            let paging = survey.isPaged ? SurveyPages.paging(survey, language: language, page: 0, fields: [], reached: 0, carry: nil, personal: !shared) : nil
+            let paging = survey.isPaged ? SurveyPages.paging(survey, language: language, page: 0, fields: [], carry: nil, personal: !shared) : nil
             let html = SurveyForm(survey: survey, language: language, action: Self.marker, paging: paging).html
             let page = Page(frame: frame, language: language, title: title, body: html).response()
             let body = page.body

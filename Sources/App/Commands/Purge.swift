@@ -9,10 +9,10 @@ extension Commands {
         abstract: "erase the participants' names, emails and links of a survey; responses and counts stay",
         discussion: """
         For when a survey is over and the addresses are no longer needed (DSGVO: storage
-        limitation). Every participant's name, email address and personal link (token) is
-        erased so that none stays readable anywhere in the database files: SQLite overwrites
-        the freed bytes with zeros (secure_delete) and the write-ahead log is checkpointed and
-        emptied. Mail still queued for the survey is cancelled, addresses in stored server
+        limitation). Every participant's name, email address, personal link (token) and
+        unfinished answers of a paged form (drafts) are erased so that none stays readable
+        anywhere in the database files: SQLite overwrites the freed bytes with zeros
+        (secure_delete) and the write-ahead log is checkpointed and emptied. Mail still queued for the survey is cancelled, addresses in stored server
         replies are removed, and copies of its mail in the outbox folder are deleted. Responses,
         results, status counts and exports stay as they were. The personal links stop working.
         This cannot be undone: purge asks for 'yes' on standard input unless --yes is given.
