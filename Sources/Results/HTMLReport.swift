@@ -199,13 +199,14 @@ public enum HTMLReport {
     th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;vertical-align:middle}
     td{font-variant-numeric:tabular-nums}
     th[scope=row]{font-weight:normal}
+    thead th{overflow-wrap:normal}
     .bars td.bar,.bars th.bar{width:40%}
     svg{display:block}.track{fill:#e8eef3}.fill{fill:#1d5f8a}
     .stats{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:.5rem 0}.stats dt{color:#444;font-size:.9rem}.stats dd{margin:0;font-weight:600}
     .texts li{margin:.25rem 0}
     .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
     @media (max-width:30rem){th,td{padding:.3rem .35rem}}
-    @media print{main{max-width:none}section{break-inside:avoid-page}h2{break-after:avoid}.fill{fill:#000}.track{fill:#ddd}}
+    @media print{main{max-width:none}section{break-inside:avoid-page}h2{break-after:avoid}.fill{fill:#000}.track{fill:#ddd}.bars td.bar,.bars th.bar{width:25%}}
     """
 
     /// The report's own words, in German or English, and numbers as each writes them.

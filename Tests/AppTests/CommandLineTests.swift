@@ -10,7 +10,7 @@ struct CommandLineTests {
         let result = try Binary.run(["check"], in: dir)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("ok surveys/jugendcheck-2027.yml: jugendcheck-2027, 9 questions"))
-        #expect(result.stdout.hasSuffix("4 surveys checked, all valid\n"))
+        #expect(result.stdout.hasSuffix("5 surveys checked, all valid\n"))
     }
 
     @Test("check prints file:line:column errors to stderr and exits 1")
@@ -21,7 +21,7 @@ struct CommandLineTests {
         try broken.write(toFile: dir + "/surveys/jugendcheck-2027.yml", atomically: true, encoding: .utf8)
         let result = try Binary.run(["check"], in: dir)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("surveys/jugendcheck-2027.yml:50:11: error: unknown question type 'singel' (expected one of: single, multi, scale, matrix, yesno, number, text, ranking)"))
+        #expect(result.stderr.contains("surveys/jugendcheck-2027.yml:56:11: error: unknown question type 'singel' (expected one of: single, multi, scale, matrix, yesno, number, text, ranking)"))
         #expect(result.stdout.contains("ok surveys/fachkraeftebedarf-2027.yml"), "the other files are still checked")
     }
 

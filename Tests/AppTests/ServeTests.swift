@@ -27,7 +27,7 @@ struct ServeTests {
         let (process, err) = try start(in: dir)
         var log = ""
         #expect(readUntil(err, contains: "event=started", log: &log), "\(log)")
-        #expect(log.contains("event=surveys_loaded valid=4 invalid_files=0"))
+        #expect(log.contains("event=surveys_loaded valid=5 invalid_files=0"))
         #expect(FileManager.default.fileExists(atPath: dir + "/data/mitreden.sqlite"))
 
         try "id: kaputt\n\ttitle: x\n".write(toFile: dir + "/surveys/kaputt.yml", atomically: true, encoding: .utf8)
