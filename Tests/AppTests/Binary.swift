@@ -66,13 +66,32 @@ enum Binary {
         return (process, err)
     }
 
-    /// A fresh working folder with copies of the repository's surveys and templates.
+    /// A fresh working folder with copies of the repository's surveys and templates. An example
+    /// survey that closes within 60 days (or has closed: the examples carry real dates) is kept
+    /// open in the copy, so that the tests do not change with the calendar; the earlier wave
+    /// (`fachkraeftebedarf-2025`) stays closed, as it is meant to be.
     static func workspace() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mitreden-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for folder in ["surveys", "templates"] {
             try FileManager.default.copyItem(atPath: repository.appendingPathComponent(folder).path, toPath: dir + "/" + folder)
         }
+        let soon = ISO8601DateFormatter.string(from: Date().addingTimeInterval(60 * 86400), timeZone: .gmt, formatOptions: [.withFullDate])
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/surveys") where name.hasSuffix(".yml") && !name.contains("2025") {
+            let path = dir + "/surveys/" + name
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("closes: ") }), String(line.dropFirst(8).prefix(10)) < soon else { continue }
+            try withDates(text, closes: "2099-12-31").write(toFile: path, atomically: true, encoding: .utf8)
+        }
         return dir
+    }
+
+    /// A survey file's text with its `opens:` and `closes:` lines set (those given).
+    static func withDates(_ text: String, opens: String? = nil, closes: String? = nil) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            if let opens, line.hasPrefix("opens: ") { return "opens: \(opens)" }
+            if let closes, line.hasPrefix("closes: ") { return "closes: \(closes)" }
+            return String(line)
+        }.joined(separator: "\n")
     }
 }

@@ -37,6 +37,8 @@ struct CommandLineTests {
     @Test("check --print writes the survey as understood, as JSON")
     func checkPrint() throws {
         let dir = try Binary.workspace()
+        let file = dir + "/surveys/jugendcheck-2027.yml"
+        try Binary.withDates(try String(contentsOfFile: file, encoding: .utf8), closes: "2027-02-28T23:59").write(toFile: file, atomically: true, encoding: .utf8)
         let result = try Binary.run(["check", "--print", "surveys/jugendcheck-2027.yml"], in: dir)
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]

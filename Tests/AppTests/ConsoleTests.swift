@@ -265,8 +265,7 @@ struct ConsoleTests {
     func preview() throws {
         let dir = try Binary.workspace()
         let file = dir + "/surveys/bildungskonferenz-2027.yml"
-        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "closes: 2026-12-20", with: "closes: 2026-01-20")
-            .replacingOccurrences(of: "opens: 2026-11-20", with: "opens: 2026-01-01")
+        let text = Binary.withDates(try String(contentsOfFile: file, encoding: .utf8), opens: "2026-01-01", closes: "2026-01-20")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let daemon = try ConsoleDaemon(in: dir, environment: Self.environment)
         defer { _ = daemon.stop() }

@@ -12,8 +12,7 @@ struct HostileInputTests {
         let conference = try String(contentsOfFile: dir + "/surveys/bildungskonferenz-2027.yml", encoding: .utf8)
             .replacingOccurrences(of: "id: bildungskonferenz-2027", with: "id: konferenz-geschlossen").replacingOccurrences(of: "access: invite", with: "access: open")
             .replacingOccurrences(of: "attributes: [bereich]\n", with: "").replacingOccurrences(of: "reminders:\n  after: 5d\n  max: 1\n", with: "")
-            .replacingOccurrences(of: "opens: 2026-11-20", with: "opens: 2025-01-01").replacingOccurrences(of: "closes: 2026-12-20", with: "closes: 2025-02-01")
-        try conference.write(toFile: dir + "/surveys/konferenz-geschlossen.yml", atomically: true, encoding: .utf8)
+        try Binary.withDates(conference, opens: "2025-01-01", closes: "2025-02-01").write(toFile: dir + "/surveys/konferenz-geschlossen.yml", atomically: true, encoding: .utf8)
         let token = "hostile-test-admin-token-0123456789"
         let (serve, port) = try startServe(in: dir, environment: ["MITREDEN_WEBHOOK_SECRET": secret, "MITREDEN_ADMIN_TOKEN": token])
         defer { kill(serve.processIdentifier, SIGKILL); serve.waitUntilExit() }

@@ -85,8 +85,7 @@ struct SurveyPagesTests {
         let closed = try String(contentsOfFile: dir + "/surveys/bildungskonferenz-2027.yml", encoding: .utf8)
             .replacingOccurrences(of: "access: invite", with: "access: open").replacingOccurrences(of: "attributes: [bereich]\n", with: "")
             .replacingOccurrences(of: "reminders:\n  after: 5d\n  max: 1\n", with: "")
-            .replacingOccurrences(of: "opens: 2026-11-20", with: "opens: 2025-01-01").replacingOccurrences(of: "closes: 2026-12-20", with: "closes: 2025-02-01")
-        try closed.write(toFile: dir + "/surveys/bildungskonferenz-2027.yml", atomically: true, encoding: .utf8)
+        try Binary.withDates(closed, opens: "2025-01-01", closes: "2025-02-01").write(toFile: dir + "/surveys/bildungskonferenz-2027.yml", atomically: true, encoding: .utf8)
         let (serve, port) = try startServe(in: dir)
         defer { kill(serve.processIdentifier, SIGKILL); serve.waitUntilExit() }
         // The open form's page, kept whole after the first time, in each language with its own action.
