@@ -65,6 +65,7 @@ public struct Page {
     input:focus-visible,select:focus-visible,textarea:focus-visible,.summary:focus{outline:3px solid #b35c00;outline-offset:2px}
     .pager{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0}
     button.secondary{background:#fff;color:#0b4f8a}
+    button.link{background:none;border:0;color:#0b4f8a;text-decoration:underline;padding:.6rem .25rem;font-size:1rem}
     .progress{margin:1rem 0 1.5rem}
     .progress p{margin:0 0 .25rem;font-size:1rem}
     progress{width:100%;height:.75rem;accent-color:#0b4f8a}

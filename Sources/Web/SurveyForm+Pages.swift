@@ -31,6 +31,17 @@ public struct FormPaging {
     }
 }
 
+extension FormPaging {
+    /// The other languages as buttons that send the form to `?lang=L` (relative: the same
+    /// link) to show the same page in that language, keeping what was typed.
+    static func switcher(_ languages: [String], label: String) -> String {
+        guard !languages.isEmpty else { return "" }
+        return "<nav aria-label=\"\(label)\">" + languages.map {
+            "<button type=\"submit\" class=\"link\" name=\"_nav\" value=\"stay\" formaction=\"?lang=\($0)\" lang=\"\($0)\">\(LanguageNames.name($0))</button>"
+        }.joined(separator: " · ") + "</nav>\n"
+    }
+}
+
 /// A paged form's parts: progress, page heading, the page's questions and its buttons.
 extension SurveyForm {
     /// "Page N of M" and a progress bar.

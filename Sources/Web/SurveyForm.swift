@@ -56,8 +56,11 @@ public struct SurveyForm {
             }
             out += "<button type=\"submit\">\(ui("submit"))</button>\n"
         }
+        let others = survey.languages.filter { $0 != language }
+        // A paged form changes its language by sending itself, so that nothing typed or carried is lost.
+        if paging != nil { out += FormPaging.switcher(others, label: ui("language")) }
         out += "</form>\n<script src=\"\(FormScript.path)\" defer></script>\n"
-        out += LanguageNames.switcher(survey.languages.filter { $0 != language }, label: ui("language"))
+        if paging == nil { out += LanguageNames.switcher(others, label: ui("language")) }
         return out
     }
 

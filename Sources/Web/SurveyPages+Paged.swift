@@ -35,6 +35,8 @@ enum PagedStep {
         switch last("_nav") {
         case "back":
             return .show(page: survey.page(before: page, checked), next, checked, errors: [], status: 200, keep: true)
+        case "stay":   // another language: the same page again, nothing checked
+            return .show(page: page, next, checked, errors: [], status: 200, keep: true)
         case "later" where personal:
             return .later(next)
         default:

@@ -169,5 +169,13 @@ def paged(s, base, run, work):
         s.check(fresh.find_element(By.ID, "q-zeiten").is_displayed() and "Nur beantworten, wenn" in fresh.find_element(By.ID, "when-zeiten").text
                 and not fresh.find_elements(By.ID, "when-kita"), "paged, open, without JavaScript: page 2's conditions as page 1 left them")
         audit(fresh, "paged open form without JavaScript, page 2", javascript=False)
+        english = fresh.find_element(By.CSS_SELECTOR, "button[name=_nav][value=stay][lang=en]")
+        english.click()
+        WebDriverWait(fresh, 15).until(s.gone(english))
+        s.check(fresh.find_element(By.ID, "progress-label").text == "Page 2 of 3" and "lang=en" in fresh.current_url,
+                f"paged, open: switching to English keeps the page ({fresh.find_element(By.ID, 'progress-label').text})")
+        press(fresh, "back")
+        s.check(selected(fresh, "kinder-yes") and "Do children under 14" in fresh.page_source,
+                "paged, open: the first page's answer kept across the language switch")
     finally:
         fresh.quit()

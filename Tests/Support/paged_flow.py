@@ -128,6 +128,9 @@ for name, value_ in [("an answer changed", f"{reached}.{forged}.{tag}"), ("the p
                      ("the signature cut", f"{reached}.{payload}.{tag[:-4]}"), ("garbage", "x" * 5000), ("empty", "")]:
     status, _, html = request("POST", path, {"_carry": value_, "_page": "1", "_nav": "next", "kita": "4"})
     check(f"open, tampered ({name}): 400, nothing stored", [400, 0], [status, len(rows("SELECT 1 FROM responses WHERE survey_id = ?", open_survey))])
+status, _, html = request("POST", f"{path}?lang=en", {"_carry": sealed, "_page": "1", "_nav": "stay", "kita": "3"})
+check("open: another language shows the same page, typed answers kept, nothing checked", [200, 2, True, [("kita", "3")]],
+      [status, int(re.search(r"Page (\d) of", html).group(1)) if "Page " in html else 0, 'action="/s/seiten-offen?lang=en"' in html, checked(html)])
 status, _, html = request("POST", f"/s/{open_survey}", {"_carry": sealed, "_page": "1", "_nav": "next", "kita": "4", "wohnort": "Land"})
 check("open: a page cannot change an earlier page's answer (wohnort ignored on page 2)", [200, 3], [status, page_of(html)])
 status, location, _ = request("POST", path, {"_carry": carry(html), "_page": "2", "_nav": "next", "wunsch": "Mehr Spielplätze"})
