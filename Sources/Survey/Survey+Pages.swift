@@ -4,8 +4,8 @@
 extension Survey {
     /// Whether a form field (`id`, `id.row`, `id.other`, `id.1`) answers a question of page `page`.
     public func page(_ page: Int, owns field: String) -> Bool {
-        let id = field.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? field
-        return pages[page].questions.contains { questions[$0].id == id }
+        let id = field.firstIndex(of: ".").map { String(field[..<$0]) } ?? field
+        return pageOfQuestionID[id] == page
     }
 
     /// The fields of page `page` as posted, and every other page's as carried: a form can only

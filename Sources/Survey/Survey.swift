@@ -23,7 +23,14 @@ public struct Survey: Sendable {
     public var questions: [Question]
     /// The pages of the form, in order, together holding every question once; a survey without
     /// `- page:` entries has one page without a title.
-    public var pages: [SurveyPage] = []
+    public var pages: [SurveyPage] = [] {
+        didSet {
+            pageOfQuestionID = [:]
+            for (n, page) in pages.enumerated() { for index in page.questions { pageOfQuestionID[questions[index].id] = n } }
+        }
+    }
+    /// Question id → the index of its page, for a form's fields (one lookup per field).
+    public private(set) var pageOfQuestionID: [String: Int] = [:]
     /// What `/r/{survey}` publishes (by default nothing).
     public var publish = Publish()
     /// The file the survey was read from, for messages.
