@@ -33,7 +33,7 @@ let package = Package(
         // Pages, form handling, the webhook, the organizers' API.
         .target(name: "Web", dependencies: ["HTTP", "Store", "Survey", "Mail", "Crypto", "Results"]),
         // The organizers' console under /admin: sessions, dashboard, survey pages, previews, mailings.
-        .target(name: "Console", dependencies: ["HTTP", "Web", "Store", "Survey", "Results", "Mail", "Crypto", "JSON"]),
+        .target(name: "Console", dependencies: ["HTTP", "Web", "Store", "Survey", "Results", "Mail", "Crypto", "JSON", "Print"]),
         // Print documents: letters, code cards, posters, paper questionnaires (self-contained A4 HTML).
         .target(name: "Print", dependencies: ["Survey", "QR", "Mail", "Store"]),
         // Tallies, breakdowns, suppression and renderers over the stored responses.

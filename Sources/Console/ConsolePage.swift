@@ -43,9 +43,12 @@ struct ConsolePage {
     .actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:1rem 0}
     .actions form{margin:0}
     ul.links li{margin:.4rem 0}
+    ul.links{list-style:none;padding-left:0}
     ul.links a{display:inline-block;min-height:44px;padding:.6rem 0;box-sizing:border-box}
     label.field{display:block;font-weight:600;margin:.75rem 0 .25rem}
     input[type=email],input[type=password]{font:inherit;width:100%;box-sizing:border-box;padding:.6rem;border:2px solid #555;border-radius:.3rem;min-height:44px}
+    select{font:inherit;max-width:100%;padding:.4rem;border:2px solid #555;border-radius:.3rem;min-height:44px}
+    select:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
     input:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
     h2{font-size:1.3rem;margin-top:2rem}
     """

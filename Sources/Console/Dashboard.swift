@@ -19,7 +19,7 @@ extension OrganizersConsole {
         if !errors.isEmpty {
             let files = Set(errors.map { $0.split(separator: ":").first.map(String.init) ?? $0 })
             body += "<section class=\"problem\" aria-labelledby=\"broken\">\n<h2 id=\"broken\">\(files.count == 1 ? "1 survey file has" : "\(files.count) survey files have") errors</h2>\n"
-            body += "<p>These files were left out at the last load (a survey that ran before keeps its running version). Fix them and load the files again.</p>\n<ul>\n"
+            body += "<p>These files were left out at the last load (a survey that ran before keeps its running version). Fix them: the daemon reads the survey files again within a few seconds of a change.</p>\n<ul>\n"
             for error in errors { body += "<li><code>\(HTML.escape(error))</code></li>\n" }
             body += "</ul>\n</section>\n"
         }

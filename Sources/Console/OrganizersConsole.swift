@@ -57,6 +57,8 @@ public struct OrganizersConsole: Sendable {
     let sessions: ConsoleSessions
     let api: AdminAPI
     let now: @Sendable () -> Date
+    /// The survey page's last reports, kept while their numbers have not changed.
+    let reports = ReportCache()
 
     public init(settings: ConsoleSettings, pool: DatabasePool, surveys: @escaping @Sendable () -> [String: Survey],
                 frame: PageFrame = .plain, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -85,10 +87,13 @@ public struct OrganizersConsole: Sendable {
         router.add(["GET"], "/admin/surveys/:id", blocking: true) { request, p in
             console.withSurvey(request, p) { session, survey, _ in try console.overview(request, survey, session) }
         }
-        for (file, format) in [("results.json", AdminAPI.Format.json), ("results.csv", .csv), ("results.html", .html), ("responses.csv", .export)] {
-            router.add(["GET"], "/admin/surveys/:id/" + file, blocking: true) { request, p in
-                console.withSurvey(request, p) { _, survey, _ in try console.download(request, survey, format) }
+        for file in Download.allCases {
+            router.add(["GET"], "/admin/surveys/:id/" + file.rawValue, blocking: true) { request, p in
+                console.withSurvey(request, p) { session, survey, _ in try console.download(request, survey, file, session) }
             }
+        }
+        router.add(["GET", "POST"], "/admin/surveys/:id/letters", blocking: true) { request, p in
+            console.withSurvey(request, p) { session, survey, fields in try console.letters(request, survey, fields, session) }
         }
         router.add(["GET", "POST"], "/admin/surveys/:id/preview", blocking: true) { request, p in
             // Trying out the form stores nothing: it needs the session, but no CSRF token.

@@ -23,6 +23,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Support"))
 from ports import free_port  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pages_flow  # noqa: E402
 BINARY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/mitreden"))
 ARTIFACTS = os.path.join(ROOT, "artifacts", "browser")
 TOKEN = "browser-suite-admin-token-0123456789"
@@ -213,6 +215,29 @@ def full_screenshot(driver, name, width):
     return path
 
 
+def printed(driver, page, name):
+    """The page as printed on A4: in print media at A4's width nothing is cut off by a box that
+    would scroll on screen (paper cannot scroll), and Chromium's PDF of it, read back by
+    pdftotext, is returned (the PDF is kept in the artifacts)."""
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    size(driver, 720, 1000)   # 210 mm less Chromium's default margins of about 1 cm, at 96 px per inch
+    time.sleep(0.2)
+    cut = driver.execute_script("""
+        return [...document.body.querySelectorAll('*')]
+          .filter(e => e.clientWidth > 1)   // text for screen readers only, clipped to 1 px on purpose
+          .filter(e => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(e).overflowX))
+          .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + e.scrollWidth + '>' + e.clientWidth)""")
+    check(not cut, f"{page}, printed: nothing cut off at A4 width ({cut[:4]})")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    size(driver, 1280, 800)
+    pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})["data"])
+    path = os.path.join(ARTIFACTS, f"{name}.pdf")
+    with open(path, "wb") as f:
+        f.write(pdf)
+    screenshots.append(os.path.relpath(path, ROOT))
+    return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+
+
 ACCESS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -283,31 +308,115 @@ def tab_order(driver, page):
     check(not unstyled, f"{page}: visible focus outline on every control ({unstyled[:5]})")
 
 
-def console(d, base):
-    """The organizers' console: signed in through its form, each kind of page audited by axe and
-    checked for reflow at 320 and 360 px."""
-    d.get(base + "/admin")
-    check("/admin/login" in d.current_url, f"console: without a session, the sign-in page ({d.current_url})")
-    axe(d, "console sign-in")
-    reflow(d, "console sign-in")
-    d.find_element(By.ID, "token").send_keys(TOKEN)
-    d.find_element(By.CSS_SELECTOR, "form[action='/admin/login'] button[type=submit]").click()
-    for _ in range(50):
-        if not d.current_url.endswith("/admin/login"):
-            break
-        time.sleep(0.1)
-    check(d.current_url.rstrip("/").endswith("/admin"), f"console: signed in, the survey list ({d.current_url}: {d.find_element(By.TAG_NAME, 'body').text[:300]})")
-    for path, page in [("/admin", "console survey list"), ("/admin/surveys/jugendcheck-2027", "console survey page"),
-                       ("/admin/surveys/jugendcheck-2027?by=kommune", "console survey page by kommune"),
-                       ("/admin/surveys/jugendcheck-2027/preview", "console form preview"),
-                       ("/admin/surveys/jugendcheck-2027/mail/invitation", "console invitation preview")]:
-        d.get(base + path)
-        # The preview is the participants' page, marked as a preview; the others carry the console's bar.
-        shown = ("Vorschau" in d.page_source or "Preview" in d.page_source) if page == "console form preview" else "Sign out" in d.page_source
-        check("/admin/login" not in d.current_url and shown, f"{page}: shown to the signed-in organizer ({d.current_url})")
+def console(d, base, run, work, record):
+    """The organizers' console, as an organizer goes through it: signed in through its form (a
+    wrong token first), the survey list, a survey page with its report, breakdown and comparison,
+    the form preview answered with an error and then correctly, the invitation as it will go
+    out, a test mail received by the SMTP server and its link opened, letters, and invitations
+    started through the confirmation page and received. Every page audited by axe and checked
+    for reflow at 320 and 360 px and for horizontal scrolling at 360 px."""
+    def audit(page, shot=None):
         axe(d, page)
         reflow(d, page)
-    screenshot(d, "console-survey", 360, 740)
+        no_horizontal_scroll(d, page, 360)
+        size(d, 1280, 800)
+        if shot:
+            screenshot(d, shot, 360, 740)
+            size(d, 1280, 800)
+
+    def received(address, count=1):
+        for _ in range(150):
+            mails = [json.loads(line) for line in open(record, encoding="utf-8")] if os.path.exists(record) else []
+            found = [m for m in mails if address in m["rcpt"]]
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        return []
+
+    # Two people without email, so the letters page has something to print.
+    run("codes", "jugendcheck-2027", "--count", "2", "--set", "kommune=Herzberg", "--set", "altersgruppe=12-14")
+    d.get(base + "/admin")
+    check("/admin/login" in d.current_url, f"console: without a session, the sign-in page ({d.current_url})")
+    audit("console sign-in", "console-sign-in")
+    d.find_element(By.ID, "token").send_keys("not-the-token")
+    submit(d)
+    check("not the admin token" in d.page_source, "console: a wrong token is refused with a message that says what to do")
+    audit("console sign-in with an error")
+    d.find_element(By.ID, "token").send_keys(TOKEN)
+    submit(d)
+    check(d.current_url.rstrip("/").endswith("/admin"), f"console: signed in, the survey list ({d.current_url}: {d.find_element(By.TAG_NAME, 'body').text[:300]})")
+    check("jugendcheck-2027" in d.page_source and "Sign out" in d.page_source, "console: the survey list shows the surveys")
+    audit("console survey list", "console-surveys")
+    for path, page, shot in [("/admin/surveys/jugendcheck-2027", "console survey page", "console-survey"),
+                             ("/admin/surveys/jugendcheck-2027?by=kommune", "console survey page by kommune", None),
+                             ("/admin/surveys/jugendcheck-2027?compare=lange-texte", "console survey page compared with another wave", None),
+                             ("/admin/surveys/familienfreundlichkeit-herzberg", "console survey page of an open survey", None),
+                             ("/admin/surveys/jugendcheck-2027/letters", "console letters confirmation", "console-letters"),
+                             ("/admin/surveys/jugendcheck-2027/mail/invitation", "console invitation preview", "console-mail"),
+                             ("/admin/surveys/jugendcheck-2027/mail/reminder?lang=en", "console reminder preview (en)", None)]:
+        d.get(base + path)
+        check("/admin/login" not in d.current_url and "Sign out" in d.page_source, f"{page}: shown to the signed-in organizer ({d.current_url})")
+        audit(page, shot)
+        if page == "console letters confirmation":
+            check("<strong>2 letters</strong> not printed before" in d.page_source, "console: the letters page says how many will be printed")
+    d.get(base + "/admin/surveys/jugendcheck-2027")
+    Select(d.find_element(By.ID, "compare")).select_by_value("lange-texte")
+    d.find_element(By.CSS_SELECTOR, "form[method=get] button[type=submit]").click()
+    WebDriverWait(d, 15).until(lambda driver: "compare=lange-texte" in driver.current_url)
+    check("Change since lange-texte" in d.page_source, "console: the comparison picked in the form is shown")
+    full_screenshot(d, "console-compare", 360)
+
+    # The preview: answered with an error, then correctly; nothing stored.
+    d.get(base + "/admin/surveys/bildungskonferenz-2027/preview")
+    check("Preview" in d.page_source, "console form preview shown, marked as a preview")
+    audit("console form preview", "console-preview")
+    submit(d)
+    check(d.find_element(By.ID, "errors").is_displayed() and "/preview" in d.current_url, f"console preview: a missing answer shows the error summary ({errors_on(d)})")
+    audit("console form preview with an error", "console-preview-error")
+    d.execute_script("arguments[0].click()", d.find_element(By.ID, "gesamt-5"))
+    submit(d)
+    check("Vielen Dank" in d.page_source, f"console preview: answered correctly, the thank-you page ({d.title})")
+    audit("console form preview thank-you page")
+
+    # A test mail to the organizer, received by the SMTP server; its link opens the preview.
+    d.get(base + "/admin/surveys/jugendcheck-2027")
+    d.find_element(By.ID, "email").send_keys("organisatorin@lkee.example")
+    d.find_element(By.CSS_SELECTOR, "form[action$='/test-mail'] button[type=submit]").click()
+    WebDriverWait(d, 15).until(lambda driver: "/test-mail" in driver.current_url)
+    check("Test mail sent" in d.page_source, f"console: test mail sent ({d.find_element(By.TAG_NAME, 'body').text[:200]})")
+    audit("console test mail sent")
+    mails = received("organisatorin@lkee.example")
+    check(len(mails) == 1, f"console: the test mail reached the SMTP server ({len(mails)})")
+    link = re.search(re.escape(base) + r"/admin/surveys/jugendcheck-2027/preview\S*", mails[0]["text"]).group(0) if mails else base
+    check("/t/" in link and "/preview" in link, f"console: the test mail's link is a preview link ({link})")
+    d.get(link)
+    check("Preview" in d.page_source and d.find_element(By.TAG_NAME, "h1").text.startswith("Jugendcheck"), f"console: the test mail's link opens the preview ({d.current_url})")
+
+    # Invitations through the confirmation page, received by the SMTP server.
+    with open(os.path.join(work, "konferenz.csv"), "w", encoding="utf-8") as f:
+        f.write("email;name;bereich\nanna@kita.example;Anna Berg;Kita\nbernd@schule.example;Bernd Ost;Schule\n")
+    run("participants", "import", "bildungskonferenz-2027", "konferenz.csv")
+    d.get(base + "/admin/surveys/bildungskonferenz-2027")
+    d.find_element(By.LINK_TEXT, "Start the invitations…").click()
+    WebDriverWait(d, 15).until(lambda driver: driver.current_url.endswith("/invite"))
+    check("2 invitations" in d.page_source, f"console: the confirmation page says how many ({d.find_element(By.TAG_NAME, 'body').text[:200]})")
+    audit("console invitation confirmation", "console-confirm")
+    time.sleep(1)
+    so_far = [json.loads(line) for line in open(record, encoding="utf-8")] if os.path.exists(record) else []
+    check(not any("anna@kita.example" in m["rcpt"] for m in so_far), "console: nothing is queued before the confirmation")
+    button = d.find_element(By.CSS_SELECTOR, "form[action$='/invite'] button[type=submit]")
+    button.click()
+    WebDriverWait(d, 15).until(gone(button))
+    check("Queued 2 invitations" in d.page_source, f"console: invitations queued ({d.find_element(By.TAG_NAME, 'body').text[:200]})")
+    audit("console invitations queued")
+    for address in ("anna@kita.example", "bernd@schule.example"):
+        got = received(address)
+        check(len(got) == 1 and re.search(re.escape(base) + r"/t/[A-Za-z0-9_-]+", got[0]["text"] if got else ""), f"console: the invitation to {address} was received with its link")
+    d.get(base + "/admin")
+    d.find_element(By.CSS_SELECTOR, "form[action='/admin/logout'] button[type=submit]").click()
+    WebDriverWait(d, 15).until(lambda driver: "/admin/login" in driver.current_url)
+    d.get(base + "/admin")
+    check("/admin/login" in d.current_url, "console: signed out, the console asks to sign in again")
 
 
 def main():
@@ -318,6 +427,15 @@ def main():
     work = tempfile.mkdtemp(prefix="mitreden-browser-")
     for folder in ("surveys", "templates"):
         shutil.copytree(os.path.join(ROOT, folder), os.path.join(work, folder))
+    # The examples carry real dates: one that closes within 60 days (or has closed) is kept open
+    # here, so that the suite does not change with the calendar (the 2025 wave stays closed).
+    soon = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 60 * 86400))
+    for name in os.listdir(os.path.join(work, "surveys")):
+        path = os.path.join(work, "surveys", name)
+        text = open(path, encoding="utf-8").read()
+        closes = re.search(r"^closes: (\S{10})", text, re.M)
+        if "2025" not in name and closes and closes.group(1) < soon:
+            open(path, "w", encoding="utf-8").write(re.sub(r"^closes: .*$", "closes: 2099-12-31", text, flags=re.M))
     # The suite's own surveys (not examples for users): lange-texte.yml, long texts everywhere.
     fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
     for name in sorted(os.listdir(fixtures)):
@@ -326,8 +444,8 @@ def main():
     # A closed copy of the conference survey, for the closed page.
     conf = open(os.path.join(work, "surveys", "bildungskonferenz-2027.yml"), encoding="utf-8").read()
     conf = (conf.replace("id: bildungskonferenz-2027", "id: konferenz-geschlossen").replace("access: invite", "access: open")
-                .replace("attributes: [bereich]\n", "").replace("reminders:\n  after: 5d\n  max: 1\n", "")
-                .replace("opens: 2026-11-20", "opens: 2025-01-01").replace("closes: 2026-12-20", "closes: 2025-02-01"))
+                .replace("attributes: [bereich]\n", "").replace("reminders:\n  after: 5d\n  max: 1\n", ""))
+    conf = re.sub(r"^closes: .*$", "closes: 2025-02-01", re.sub(r"^opens: .*$", "opens: 2025-01-01", conf, flags=re.M), flags=re.M)
     open(os.path.join(work, "surveys", "konferenz-geschlossen.yml"), "w", encoding="utf-8").write(conf)
 
     record = os.path.join(work, "mail.jsonl")
@@ -553,6 +671,10 @@ def main():
         axe(d, "published results (long texts)")
         reflow(d, "published results (long texts)")
         full_screenshot(d, "published-results", 320)
+        text = " ".join(printed(d, "published results (long texts)", "published-results-a4").split())
+        check("Jugendhilfeplanungsausschussvorsitzendenberatung" in text.replace("-", "").replace(" ", "")
+              and "Ganztagsbetreuungsfinanzierungsvereinbarung" in text.replace(" ", "") and re.search(r"\d+ ?%", text),
+              f"published results printed: title, note and percents in the PDF's text ({text[:200]})")
         n.get(base + "/s/lange-texte")
         reflow(n, "long-text form without JavaScript")
         report = os.path.join(work, "lange-texte.html")
@@ -562,7 +684,8 @@ def main():
         reflow(d, "long-text report")
         for width in (320, 360, 1280):
             full_screenshot(d, "long-report", width)
-        console(d, base)
+        console(d, base, run, work, record)
+        pages_flow.paged(sys.modules[__name__], base, run, work)
     finally:
         for driver in drivers:
             driver.quit()

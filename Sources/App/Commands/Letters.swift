@@ -95,23 +95,7 @@ extension Commands {
 
     /// The letter templates of the languages `recipients` read, checked like `check` does.
     static func letterTemplates(for recipients: [LetterRecipient], survey: Survey, config: Configuration) throws -> [String: LetterTemplate] {
-        let languages = Set(recipients.map { $0.language.flatMap { survey.languages.contains($0) ? $0 : nil } ?? survey.defaultLanguage })
-        var templates: [String: LetterTemplate] = [:]
-        var errors: [String] = []
-        for language in survey.languages where languages.contains(language) {
-            let path = LetterTemplate.path(language: language, survey: survey, directory: config.templatesDirectory)
-            guard FileManager.default.fileExists(atPath: path) else {
-                errors.append("mitreden: error: letters need a template: write \(path), its first line 'Subject: …', then an optional 'Sender: …' line and the letter's text with {{name}}, {{code}} and {{link}} (the example templates/letter.txt of Mitreden shows one)")
-                continue
-            }
-            do {
-                let template = try LetterTemplate.load(language: language, survey: survey, directory: config.templatesDirectory)
-                errors += template.unknownNames(known: LetterTemplate.knownNames(for: survey)).map(\.description)
-                templates[language] = template
-            } catch let error as TemplateError {
-                errors.append(error.description)
-            }
-        }
+        let (templates, errors) = LetterTemplate.checked(for: recipients, survey: survey, directory: config.templatesDirectory)
         guard errors.isEmpty else { throw InputError(errors + ["nothing was printed; fix the templates and run letters again"]) }
         return templates
     }

@@ -17,7 +17,9 @@ extension Commands {
         discussion: """
         Opens the database (DATA/mitreden.sqlite, created and migrated on start) and loads
         every survey in the surveys folder. A broken survey file is logged and left out.
-        SIGHUP reloads the survey files (a broken file keeps its running version);
+        The survey files are read again when one in the surveys folder changes (the folder
+        is looked at every 2 seconds), and on SIGHUP; a broken file keeps its running version
+        and its errors show on the console's list of surveys (/admin).
         SIGTERM and SIGINT (Ctrl-C) stop cleanly. Logs go to stderr, one key=value line per event.
 
         Settings only read from the environment:
@@ -29,7 +31,7 @@ extension Commands {
           MITREDEN_SMTP_CA_FILE    CA bundle for a relay with a private certificate authority
           MITREDEN_SMTP_RETRY      seconds before the first retry of a deferred message (60, doubling up to an hour)
           MITREDEN_BOUNCE_ADDRESS  envelope sender; {id} becomes the delivery's id (default bounce+{id}@ the From domain)
-          MITREDEN_ADMIN_TOKEN     bearer token of the results API (unset: API off)
+          MITREDEN_ADMIN_TOKEN     bearer token of the results API and sign-in of the console /admin (unset: both off)
           MITREDEN_WEBHOOK_SECRET  whsec_… secret of the response webhook (unset: webhook off)
           MITREDEN_EVENTS_SECRET   whsec_… secret for outgoing events (unset: events off)
           MITREDEN_EVENTS_URL      endpoints for every event of every survey, space-separated (besides a survey's webhooks:)
@@ -56,6 +58,8 @@ extension Commands {
                 stopped.signal()
             }
         }
+        let watch = SurveyFolderWatch(directory: config.surveysDirectory) { daemon.reloadSurveys() }
+        defer { withExtendedLifetime(watch) {} }
         let events = EventSetup.routes(config) { daemon.surveysByID }
         daemon.database.events = events
         let web = WebApp(pool: DatabasePool(directory: config.dataDirectory, events: events),
@@ -131,8 +135,14 @@ final class Daemon: @unchecked Sendable {
     /// The errors of the survey files at the last load (the console shows them).
     var lastLoadErrors: [String] { lock.withLock { loadErrors } }
 
+    /// One reload at a time (the folder watch, SIGHUP and the console may ask at once), so an
+    /// older reading never replaces a newer one.
+    private let reloading = NSLock()
+
     /// Reads the survey files again. A file that no longer reads keeps its running version.
     func reloadSurveys() {
+        reloading.lock()
+        defer { reloading.unlock() }
         let files: [String]
         do {
             files = try SurveyCatalog.files(in: configuration.surveysDirectory)
