@@ -61,6 +61,9 @@ public final class ResponseWriter: @unchecked Sendable {
         // Drafts deleted with their response may spill to overflow pages, which FAST would leave
         // on the free list as they were.
         try database.connection.execute("PRAGMA secure_delete = ON")
+        // A WAL that grew past this (a burst of large drafts, a long reader) is cut back to it
+        // when it starts over, instead of keeping its largest size.
+        try database.connection.execute("PRAGMA journal_size_limit = 67108864")
         checkpointer = try Database.Checkpointer(directory: directory, restartFrames: restartFrames, passDelay: passDelay,
                                                  truncateDelay: truncateDelay)
         let thread = Thread { [self] in
@@ -122,6 +125,8 @@ public final class ResponseWriter: @unchecked Sendable {
         do {
             let kept = try database.saveDrafts(batch.map(\.save))
             for (job, kept) in zip(batch, kept) { job.completion(.success(kept)) }
+            // Its pages are to be copied like any commit's (a flood of drafts alone must not grow the WAL).
+            checkpointer.committed(anonymous: false)
         } catch {
             for job in batch { job.completion(.failure(error)) }
         }

@@ -66,8 +66,10 @@ extension Survey {
                 var chosen: [String] = []
                 values.forEach(named: id) { if !$0.isEmpty { chosen.append($0) } }
                 if !chosen.isEmpty {
+                    // A forged form may repeat the field thousands of times: a set keeps this linear.
                     var unique: [String] = []
-                    for code in chosen where !unique.contains(code) { unique.append(code) }
+                    var seen = Set<String>()
+                    for code in chosen where seen.insert(code).inserted { unique.append(code) }
                     if !unique.allSatisfy({ code in options.contains { $0.code == code } || (other && code == "other") }) {
                         fail("Bitte nur aus den Antworten wählen.", "Please choose only from the answers.")
                     } else if let maxChoices, unique.count > maxChoices {

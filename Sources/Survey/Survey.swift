@@ -25,12 +25,12 @@ public struct Survey: Sendable {
     /// `- page:` entries has one page without a title.
     public var pages: [SurveyPage] = [] {
         didSet {
-            pageOfQuestionID = [:]
-            for (n, page) in pages.enumerated() { for index in page.questions { pageOfQuestionID[questions[index].id] = n } }
+            placeOfQuestionID = [:]
+            for (n, page) in pages.enumerated() { for index in page.questions { placeOfQuestionID[questions[index].id] = (n, index) } }
         }
     }
-    /// Question id → the index of its page, for a form's fields (one lookup per field).
-    public private(set) var pageOfQuestionID: [String: Int] = [:]
+    /// Question id → its page and its index in `questions`, for a form's fields (one lookup per field).
+    public private(set) var placeOfQuestionID: [String: (page: Int, question: Int)] = [:]
     /// What `/r/{survey}` publishes (by default nothing).
     public var publish = Publish()
     /// The file the survey was read from, for messages.

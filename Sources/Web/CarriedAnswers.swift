@@ -44,7 +44,7 @@ final class CarriedAnswers: @unchecked Sendable {
     /// The state in a hidden field's value, if it is one this daemon sealed for this survey.
     func open(_ value: String, surveyID: String) -> PagedState? {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].utf8.count <= 4, let reached = Int(parts[0]), reached >= 0,
+        guard parts.count == 3, parts[0].utf8.count <= 4, let reached = Int(parts[0]), reached >= 0, String(reached) == parts[0],
               let given = Data(base64Encoded: String(parts[2])), let key = signingKey(),
               HMAC.constantTimeEqual(Array(given), mac(key, surveyID: surveyID, reached: reached, payload: parts[1])),
               let fields = Data(base64Encoded: String(parts[1])) else { return nil }

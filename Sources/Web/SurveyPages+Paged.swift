@@ -35,8 +35,9 @@ enum PagedStep {
         switch last("_nav") {
         case "back":
             return .show(page: survey.page(before: page, checked), next, checked, errors: [], status: 200, keep: true)
-        case "stay":   // another language: the same page again, nothing checked
-            return .show(page: page, next, checked, errors: [], status: 200, keep: true)
+        case "stay":   // another language: the same page again (or the nearest shown), nothing checked
+            let shown = survey.isShown(page: page, checked) ? page : survey.resumePage(reached: page, checked)
+            return .show(page: shown, next, checked, errors: [], status: 200, keep: true)
         case "later" where personal:
             return .later(next)
         default:

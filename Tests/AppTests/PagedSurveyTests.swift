@@ -74,7 +74,7 @@ struct PagedSurveyTests {
         let output = try run(["python3", Binary.repository.appendingPathComponent("Tests/Support/paged_flow.py").path, String(port),
                               dir + "/data/mitreden.sqlite", try token(dir, "a@firma.example"), try token(dir, "b@firma.example"), "seiten-offen"]).output
         let checks = output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        #expect(checks.count == 35, "\(output)")
+        #expect(checks.count == 38, "\(output)")
         for c in checks {
             #expect(c["ok"] as? Bool == true, "\(c["name"]!): expected \(c["expected"]!), got \(c["got"]!)")
         }
