@@ -14,6 +14,12 @@ public struct CSVWriter {
         text = byteOrderMark ? "\u{FEFF}" : ""
     }
 
+    /// The text written so far, which the writer then forgets: for writing a long file in parts.
+    public mutating func take() -> String {
+        defer { text = "" }
+        return text
+    }
+
     /// Appends one record, ended by CRLF.
     public mutating func row(_ fields: [String]) {
         for (index, field) in fields.enumerated() {

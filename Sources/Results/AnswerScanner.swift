@@ -109,6 +109,14 @@ struct AnswerScanner {
         return text
     }
 
+    /// A JSON string as the row's bytes when it has no escapes, else decoded.
+    mutating func text() -> RowText? {
+        let start = p
+        if let raw = rawString() { return .raw(raw) }
+        p = start
+        return string().map(RowText.decoded)
+    }
+
     /// An integer of up to 15 digits, optionally negative.
     mutating func integer() -> Int? {
         let negative = take(UInt8(ascii: "-"))
@@ -134,7 +142,7 @@ struct AnswerScanner {
         if key.count > suffix.count, Self.equal(suffix, UnsafeBufferPointer(rebasing: key[(key.count - suffix.count)...])) {
             let id = UnsafeBufferPointer(rebasing: key[..<(key.count - suffix.count)])
             guard let i = question(id, plan), row.other[i] == nil,
-                  let text = string() else { return false }
+                  let text = text() else { return false }
             row.other[i] = text
             return true
         }
@@ -146,7 +154,7 @@ struct AnswerScanner {
             guard let c = code(entry) else { return false }
             row.choice[i] = c
         case .text:
-            guard let text = string() else { return false }
+            guard let text = text() else { return false }
             row.text[i] = text
         case .scale:
             guard let n = integer(), n - entry.scaleMin >= 0, n - entry.scaleMin < entry.codes.count else { return false }

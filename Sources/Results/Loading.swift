@@ -9,16 +9,20 @@ extension ResultsTally {
     /// from its bytes (`AnswerScanner`), or the general way where it must. The rows are split
     /// by id into one range per processor, tallied side by side on connections of their own,
     /// and the tallies added up.
-    public init(survey: Survey, by: String?, database: Database,
+    public init(survey: Survey, by: String?, database: Database, keepingTexts: Bool = true,
                 parts: Int = min(ProcessInfo.processInfo.activeProcessorCount, 4)) throws {
-        self.init(survey: survey, by: by)
+        self.init(survey: survey, by: by, keepingTexts: keepingTexts)
         let ranges = try database.responseIDRanges(surveyID: survey.id, parts: parts)
         let start = self
         let results = Results(count: ranges.count)
         // One connection per part, each used by its part's thread alone.
         results.databases = [database] + (try ranges.dropFirst().map { _ in try Database(readerOf: database) })
         DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
-            results.set(part, Result { try start.scan(results.databases[part], ids: ranges[part]) })
+            results.set(part, Result {
+                var part = try start.scan(results.databases[part], ids: ranges[part])
+                part.sortValues()
+                return part
+            })
         }
         var adder = Adder(self)
         for result in results.values { adder.merge(try result!.get()) }
@@ -42,8 +46,7 @@ extension ResultsTally {
         var conditions: [String: Answer] = [:]
         func add(_ answers: UnsafeBufferPointer<UInt8>, group: Int?) {
             if AnswerScanner.scan(answers, into: &adder.row, adder.plan) {
-                adder.row.conditionAnswers(adder.plan, into: &conditions)
-                adder.add(group: group, conditions: conditions)
+                adder.addScanned(group: group, scratch: &conditions)
             } else {
                 let stored = survey.storedAnswers((try? JSONParser.parse(Array(answers))) ?? .object([]))
                 adder.row.fill(stored.answers, other: stored.other, adder.plan)
@@ -88,13 +91,40 @@ extension ResultsTally {
 }
 
 extension ResultsDocument {
-    /// The results document of `survey` from the database, with the invited counts.
-    public init(survey: Survey, by: String?, language: String, database: Database) throws {
-        let tally = try ResultsTally(survey: survey, by: by, database: database)
-        // Invitations have no source: by source, only the total.
-        let invited = survey.access == .invite ? try database.invitedCounts(surveyID: survey.id, by: tally.bySource ? nil : by) : nil
+    /// The results document of `survey` from the database, with the invited counts;
+    /// `keepingTexts: false` leaves the free texts out (no `answers`, empty `other`).
+    public init(survey: Survey, by: String?, language: String, database: Database, keepingTexts: Bool = true) throws {
+        // Invitations have no source: by source, only the total. Counting them is a pass over
+        // the participants (a second at a million), made on a connection of its own while the
+        // responses are tallied.
+        let invitedBy = by.map { ResultsTally.isSource($0, of: survey) } == true ? nil : by
+        let counting = survey.access == .invite ? InvitedCounting(database, surveyID: survey.id, by: invitedBy) : nil
+        let tally = try ResultsTally(survey: survey, by: by, database: database, keepingTexts: keepingTexts)
+        let invited = try counting?.result()
         self.init(tally: tally, language: language,
                   invited: invited?.total, invitedByValue: invited?.byValue ?? [:])
+    }
+}
+
+/// `Database.invitedCounts` on another thread and connection, started at once.
+final class InvitedCounting: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var outcome: Result<(total: Int, byValue: [String: Int]), Error> = .success((0, [:]))
+    /// Used by the counting thread only.
+    private let reader: Result<Database, Error>
+
+    init(_ database: Database, surveyID: String, by: String?) {
+        reader = Result { try Database(readerOf: database) }
+        // A thread of its own: the tally keeps the shared pool's threads busy.
+        Thread.detachNewThread { [self] in
+            outcome = Result { try reader.get().invitedCounts(surveyID: surveyID, by: by) }
+            done.signal()
+        }
+    }
+
+    func result() throws -> (total: Int, byValue: [String: Int]) {
+        done.wait()
+        return try outcome.get()
     }
 }
 

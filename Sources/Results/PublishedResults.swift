@@ -14,7 +14,10 @@ public enum PublishedResults {
     public static func document(_ survey: Survey, language: String, database: Database, at date: Date = Date()) throws -> JSONValue? {
         guard survey.isPublished(at: date) else { return nil }
         let attributes: [String?] = survey.publish.by.isEmpty ? [nil] : survey.publish.by
-        let documents = try attributes.map { try ResultsDocument(survey: survey, by: $0, language: language, database: database).json() }
+        // Tallied without the free texts: they are never published, so never read.
+        let documents = try attributes.map {
+            try ResultsDocument(survey: survey, by: $0, language: language, database: database, keepingTexts: false).json()
+        }
         let note = survey.publish.note?.text(language, default: survey.defaultLanguage)
         return publishable(documents, note: note)
     }

@@ -91,7 +91,7 @@ public struct ResultsDocument {
             switch q.kind {
             case .single(_, let other), .multi(_, let other, _):
                 m.append(("options", options(q.choices, t.counts, answered: t.answered)))
-                if other && !inGroup { m.append(("other", .array(t.texts.sorted().map(JSONValue.string)))) }
+                if other && !inGroup { m.append(("other", .array(t.sortedTexts.map(JSONValue.string)))) }
             case .yesno:
                 m.append(("options", options(q.choices, t.counts, answered: t.answered)))
             case .scale:
@@ -108,7 +108,7 @@ public struct ResultsDocument {
                              ("options", options(opts, t.rowCounts[r], answered: t.rowAnswered[r]))])
                 })))
             case .text:
-                if !inGroup { m.append(("answers", .array(t.texts.sorted().map(JSONValue.string)))) }
+                if !inGroup { m.append(("answers", .array(t.sortedTexts.map(JSONValue.string)))) }
             case .ranking(let opts, _):
                 m.append(("options", .array(opts.enumerated().map { index, o in
                     let ranked = t.ranked[index]

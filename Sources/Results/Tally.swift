@@ -27,7 +27,7 @@ struct QuestionTally {
     /// Scale and number answers.
     var numbers: [Double] = []
     /// Text answers and the texts of `other` options (kept overall only).
-    var texts: [String] = []
+    var texts = TextList()
     /// Matrix: per row, how many answered it, and the count of each option.
     var rowAnswered: [Int]
     var rowCounts: [[Int]]
@@ -52,13 +52,44 @@ struct QuestionTally {
         skipped += other.skipped
         notShown += other.notShown
         sum(&counts, other.counts)
-        numbers += other.numbers
-        texts += other.texts
+        Self.mergeSorted(&numbers, other.numbers)
+        texts.merge(other.texts)
         sum(&rowAnswered, other.rowAnswered)
         for r in rowCounts.indices { sum(&rowCounts[r], other.rowCounts[r]) }
         sum(&rankSums, other.rankSums)
         sum(&ranked, other.ranked)
         sum(&first, other.first)
+    }
+
+    /// Sorts the numbers and texts, so that parts tallied side by side are sorted side by side
+    /// and `merge` only interleaves them (the results document sorts what it lists).
+    mutating func sortValues() {
+        numbers.sort()
+        texts.sort()
+    }
+
+    /// The texts in order, as the document lists them.
+    var sortedTexts: [String] {
+        var sorted = texts
+        sorted.sort()
+        return sorted.strings()
+    }
+
+    /// Adds `other` to `values`; when both are sorted, the result is sorted (one linear merge),
+    /// else it holds the same elements in some order.
+    static func mergeSorted<T: Comparable>(_ values: inout [T], _ other: [T]) {
+        guard !other.isEmpty else { return }
+        guard !values.isEmpty else { values = other; return }
+        if !(other[0] < values[values.count - 1]) { values += other; return }
+        var merged: [T] = []
+        merged.reserveCapacity(values.count + other.count)
+        var i = 0, j = 0
+        while i < values.count && j < other.count {
+            if other[j] < values[i] { merged.append(other[j]); j += 1 } else { merged.append(values[i]); i += 1 }
+        }
+        merged += values[i...]
+        merged += other[j...]
+        values = merged
     }
 
     /// Adds the answer to question `i` of `row`, of `kind` with `width` codes.
@@ -108,6 +139,10 @@ struct Tallies {
         responses += other.responses
         for i in questions.indices { questions[i].merge(other.questions[i]) }
     }
+
+    mutating func sortValues() {
+        for i in questions.indices { questions[i].sortValues() }
+    }
 }
 
 /// Tallies every question at once, one response at a time, overall and (with `by`) per value of
@@ -120,9 +155,13 @@ public struct ResultsTally: Sendable {
     var overall: Tallies
     var groups: [String: Tallies] = [:]
 
-    public init(survey: Survey, by: String? = nil) {
+    /// Whether free texts are kept (the published results never show them).
+    public let keepsTexts: Bool
+
+    public init(survey: Survey, by: String? = nil, keepingTexts: Bool = true) {
         self.survey = survey
         self.by = by
+        keepsTexts = keepingTexts
         plan = TallyPlan(survey)
         overall = Tallies(plan)
     }
@@ -153,12 +192,16 @@ public struct ResultsTally: Sendable {
         /// Reused for every response: its answers by question index, and which questions it saw.
         var row: RowAnswers
         var shown: [Bool]
+        /// `shown` by `TallyPlan.shownKey`, once worked out.
+        var shownByKey: [[Bool]?]
+        let keepsTexts: Bool
 
         /// `ownPlan`: a plan of its own, for a part tallied on another thread (objects that two
         /// threads both retain and release make their processors fight over the counts).
         init(_ tally: ResultsTally, ownPlan: Bool = false) {
             plan = ownPlan ? TallyPlan(tally.survey) : tally.plan
             overall = tally.overall
+            keepsTexts = tally.keepsTexts
             for (name, tallies) in tally.groups {
                 groupIndex[name] = groups.count
                 groupNames.append(name)
@@ -166,6 +209,7 @@ public struct ResultsTally: Sendable {
             }
             row = RowAnswers(plan)
             shown = Array(repeating: true, count: plan.entries.count)
+            shownByKey = Array(repeating: nil, count: plan.shownKeys)
         }
 
         /// The index of the group named `name`, made if new.
@@ -179,9 +223,36 @@ public struct ResultsTally: Sendable {
 
         /// Adds `row`, in the group `index` (if any); `conditions` are the answers `show_if` reads.
         mutating func add(group index: Int?, conditions: [String: Answer]) {
+            evaluateShown(conditions)
+            tally(group: index)
+        }
+
+        /// Adds `row` as read by `AnswerScanner`, in the group `index` (if any). Which questions
+        /// it saw is looked up by the answers that `show_if` reads when they take few values
+        /// (`TallyPlan.shownKey`), and worked out (in `scratch`) only the first time.
+        mutating func addScanned(group index: Int?, scratch: inout [String: Answer]) {
+            if let key = plan.shownKey(row) {
+                if let known = shownByKey[key] {
+                    shown = known
+                } else {
+                    row.conditionAnswers(plan, into: &scratch)
+                    evaluateShown(scratch)
+                    shownByKey[key] = shown
+                }
+            } else {
+                row.conditionAnswers(plan, into: &scratch)
+                evaluateShown(scratch)
+            }
+            tally(group: index)
+        }
+
+        mutating func evaluateShown(_ conditions: [String: Answer]) {
             for i in plan.conditions.indices { shown[i] = plan.conditions[i].map { $0.evaluate(conditions) } ?? true }
+        }
+
+        mutating func tally(group index: Int?) {
             overall.responses += 1
-            for i in plan.kinds.indices { overall.questions[i].add(row, i, plan.kinds[i], width: plan.widths[i], shown: shown[i], keepTexts: true) }
+            for i in plan.kinds.indices { overall.questions[i].add(row, i, plan.kinds[i], width: plan.widths[i], shown: shown[i], keepTexts: keepsTexts) }
             if let index {
                 groups[index].responses += 1
                 for i in plan.kinds.indices { groups[index].questions[i].add(row, i, plan.kinds[i], width: plan.widths[i], shown: shown[i], keepTexts: false) }
@@ -196,6 +267,12 @@ public struct ResultsTally: Sendable {
         mutating func merge(_ other: Adder) {
             overall.merge(other.overall)
             for (name, tallies) in zip(other.groupNames, other.groups) { groups[group(name)].merge(tallies) }
+        }
+
+        /// Sorts every tally's numbers and texts (a part's, on its own thread).
+        mutating func sortValues() {
+            overall.sortValues()
+            for i in groups.indices { groups[i].sortValues() }
         }
 
         func finish(into tally: inout ResultsTally) {
@@ -235,7 +312,10 @@ struct TallyPlan {
             self.showIf = showIf
         }
 
-        func code(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? { codeBytes.firstIndex { AnswerScanner.equal($0, bytes) } }
+        func code(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+            for i in codeBytes.indices where AnswerScanner.equal(codeBytes[i], bytes) { return i }
+            return nil
+        }
         func row(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? { rowBytes.firstIndex { AnswerScanner.equal($0, bytes) } }
     }
 
@@ -247,6 +327,8 @@ struct TallyPlan {
     var kinds: [Kind]
     var widths: [Int]
     var conditions: [Condition?]
+    /// How many values `shownKey` can take (0: it is never used).
+    var shownKeys = 0
 
     init(_ survey: Survey) {
         entries = survey.questions.map { q in
@@ -270,6 +352,50 @@ struct TallyPlan {
         conditions = entries.map(\.showIf)
         let names = Set(survey.questions.compactMap(\.showIf).flatMap(\.references).map(\.question))
         referenced = survey.questions.indices.filter { names.contains(survey.questions[$0].id) }
+        // The questions `show_if` reads decide what a response saw; when each takes few values
+        // (a choice, a scale point, a set of up to 8 options), their combination is a small number.
+        var keys = 1
+        for i in referenced {
+            guard let states = Self.states(entries[i]), keys * states <= 1 << 16 else { keys = 0; break }
+            keys *= states
+        }
+        shownKeys = keys
+    }
+
+    /// The values question `entry` can take for `shownKey`: not answered, or each choice (sets
+    /// of choices for multi); nil when it takes too many.
+    static func states(_ entry: Entry) -> Int? {
+        switch entry.kind {
+        case .single, .yesno, .scale: return entry.codes.count + 1
+        case .multi: return entry.codes.count <= 8 ? (1 << entry.codes.count) + 1 : nil
+        case .number, .text, .matrix, .ranking: return nil
+        }
+    }
+
+    /// A number that stands for the answers `show_if` reads in `row` (as `AnswerScanner` fills
+    /// it): two rows with the same number saw the same questions. Nil when there is none.
+    func shownKey(_ row: RowAnswers) -> Int? {
+        guard shownKeys > 0 else { return nil }
+        var key = 0
+        for i in referenced {
+            var state = 0
+            if row.present[i] {
+                switch kinds[i] {
+                case .multi:
+                    var mask = 0
+                    for option in row.items[i] {
+                        guard option >= 0 else { return nil }
+                        mask |= 1 << option
+                    }
+                    state = 1 + mask
+                default:
+                    guard row.choice[i] >= 0 else { return nil }
+                    state = 1 + row.choice[i]
+                }
+            }
+            key = key * (kinds[i] == .multi ? (1 << widths[i]) + 1 : widths[i] + 1) + state
+        }
+        return key
     }
 }
 
@@ -282,8 +408,8 @@ struct RowAnswers {
     /// multi: the chosen options; ranking: the options in order; matrix: row × (options + 1) +
     /// option, where option = options stands for a code the survey no longer has.
     var items: [[Int]]
-    var text: [String?]
-    var other: [String?]
+    var text: [RowText?]
+    var other: [RowText?]
 
     init(_ plan: TallyPlan) {
         let n = plan.entries.count
@@ -297,10 +423,12 @@ struct RowAnswers {
 
     mutating func clear() {
         for i in present.indices {
+            if other[i] != nil { other[i] = nil }
+            // Items and text are only ever set on an answered question.
+            guard present[i] else { continue }
             present[i] = false
-            items[i].removeAll(keepingCapacity: true)
+            if !items[i].isEmpty { items[i].removeAll(keepingCapacity: true) }
             text[i] = nil
-            other[i] = nil
         }
     }
 
@@ -308,7 +436,7 @@ struct RowAnswers {
     mutating func fill(_ answers: [String: Answer], other texts: [String: String], _ plan: TallyPlan) {
         clear()
         for (i, entry) in plan.entries.enumerated() {
-            other[i] = texts[entry.id]
+            other[i] = texts[entry.id].map(RowText.decoded)
             guard let answer = answers[entry.id] else { continue }
             present[i] = true
             switch answer {
@@ -317,7 +445,7 @@ struct RowAnswers {
             case .number(let n):
                 number[i] = n
                 choice[i] = entry.kind == .scale ? entry.codes.firstIndex(of: JSONNumber.text(n)) ?? -1 : -1
-            case .text(let t): text[i] = t
+            case .text(let t): text[i] = .decoded(t)
             case .rows(let chosen):
                 let stride = entry.codes.count + 1
                 for (r, row) in entry.rows.enumerated() {
@@ -338,7 +466,7 @@ struct RowAnswers {
             case .scale, .number: answers[entry.id] = .number(number[i])
             case .multi: answers[entry.id] = .choices(items[i].map { entry.codes[$0] })
             case .ranking: answers[entry.id] = .order(items[i].map { entry.codes[$0] })
-            case .text: answers[entry.id] = .text(text[i] ?? "")
+            case .text: answers[entry.id] = .text(text[i]?.string ?? "")
             case .matrix:
                 let stride = entry.codes.count + 1
                 answers[entry.id] = .rows(Dictionary(uniqueKeysWithValues: items[i].map { (entry.rows[$0 / stride], entry.codes[$0 % stride]) }))

@@ -56,7 +56,8 @@ extension Database {
     /// Queues one invitation for each participant of the survey who has none yet and has not
     /// unsubscribed. Returns how many were queued. Running it again queues nobody twice.
     public func enqueueInvitations(surveyID: String, now: Date = Date()) throws -> Int {
-        try connection.transaction {
+        // Envelope ids are random: each row lands at a random place in their unique index.
+        try withPageCache(megabytes: 64) { try connection.transaction {
             try connection.run("""
                 INSERT OR IGNORE INTO mail_queue (participant_id, survey_id, kind, sequence, next_attempt_at, message_id, envelope_id, created_at)
                 SELECT p.id, p.survey_id, 'invitation', 0, ?1, lower(hex(randomblob(16))), lower(hex(randomblob(12))), ?1
@@ -64,7 +65,7 @@ extension Database {
                 WHERE p.survey_id = ?2 AND p.email IS NOT NULL AND p.unsubscribed_at IS NULL AND p.bounced_at IS NULL
                 """, [.text(Database.now(now)), .text(surveyID)])
             return connection.changes
-        }
+        } }
     }
 
     /// Participants who are due a reminder: invited (invitation delivered), not answered, not
@@ -81,7 +82,7 @@ extension Database {
 
     /// Queues the next reminder for each remindable participant; returns how many.
     public func enqueueReminders(surveyID: String, max: Int, after: Int?, now: Date = Date()) throws -> Int {
-        try connection.transaction {
+        try withPageCache(megabytes: 64) { try connection.transaction {
             try connection.run("""
                 INSERT OR IGNORE INTO mail_queue (participant_id, survey_id, kind, sequence, next_attempt_at, message_id, envelope_id, created_at)
                 SELECT p.id, p.survey_id, 'reminder',
@@ -89,7 +90,7 @@ extension Database {
                        ?1, lower(hex(randomblob(16))), lower(hex(randomblob(12))), ?1
                 """ + Database.remindable, reminderArguments(surveyID, max: max, after: after, now: now))
             return connection.changes
-        }
+        } }
     }
 
     /// How many `enqueueReminders` would queue now.

@@ -43,7 +43,8 @@ extension Database {
     /// everything is rolled back.
     public func importParticipants(into survey: Survey,
                                    _ feed: (_ add: (Participant) throws -> Void, _ firstLine: (String, Int) throws -> Int?) throws -> Void) throws -> ImportSummary {
-        try connection.transaction {
+        // Tokens and access codes are random: each row lands at a random place in their indexes.
+        try withPageCache(megabytes: 96) { try connection.transaction {
             try register(survey)
             try connection.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID; DELETE FROM import_keys")
             defer { try? connection.execute("DELETE FROM import_keys") }
@@ -75,12 +76,20 @@ extension Database {
                 return try earlier.rows([.text(key)]).first?.int("line")
             })
             return summary
-        }
+        } }
     }
 
     /// The participants of a survey in import order.
     public func participants(of surveyID: String) throws -> [ParticipantRow] {
-        try connection.rows("""
+        var rows: [ParticipantRow] = []
+        try forEachParticipant(of: surveyID) { rows.append($0) }
+        return rows
+    }
+
+    /// Hands the participants of a survey to `body` in import order, one at a time (memory
+    /// stays flat for a million).
+    public func forEachParticipant(of surveyID: String, _ body: (ParticipantRow) throws -> Void) throws {
+        let statement = try connection.prepare("""
             SELECT p.email, p.name, p.language, p.attributes,
                    CASE WHEN p.email IS NOT NULL THEN p.email
                         WHEN p.city IS NOT NULL THEN '(letter to ' || p.postcode || ' ' || p.city || ')'
@@ -92,9 +101,11 @@ extension Database {
                         WHEN p.printed_at IS NOT NULL THEN 'printed'
                         ELSE 'imported' END AS status
             FROM participants p WHERE p.survey_id = ? ORDER BY p.id
-            """, [.text(surveyID)]).map {
-            ParticipantRow(email: $0.text("email"), reach: $0.text("reach") ?? "", name: $0.text("name"), language: $0.text("language"),
-                           attributes: $0.text("attributes") ?? "{}", status: $0.text("status") ?? "")
+            """)
+        try statement.bind([.text(surveyID)])
+        while try statement.step() {
+            try body(ParticipantRow(email: statement.text(0), reach: statement.text(4) ?? "", name: statement.text(1), language: statement.text(2),
+                                    attributes: statement.text(3) ?? "{}", status: statement.text(5) ?? ""))
         }
     }
 }

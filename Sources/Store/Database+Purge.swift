@@ -7,8 +7,6 @@ public struct PurgeSummary: Sendable, Equatable {
     public var participants: Int
     /// Queued mail that will now not be sent.
     public var cancelled: Int
-    /// The Message-IDs (left of the `@`) of the survey's mail, to remove copies in the outbox.
-    public var messageIDs: [String]
 }
 
 /// A purge wrote everything but could not checkpoint the WAL, because a reader held it.
@@ -25,7 +23,8 @@ extension Database {
     /// - Throws: `SQLiteError`; `CheckpointBusy` when readers kept the log busy for `patience`.
     public func purge(surveyID: String, now: Date = Date(), patience: TimeInterval = 10) throws -> PurgeSummary {
         try connection.execute("PRAGMA secure_delete = ON")
-        let summary = try connection.transaction { () -> PurgeSummary in
+        // Tokens, access codes and emails leave their indexes at random places: 64 MB of pages.
+        let summary = try withPageCache(megabytes: 64) { try connection.transaction { () -> PurgeSummary in
             try connection.run("""
                 UPDATE participants SET email = NULL, email_key = NULL, name = NULL, token = NULL, code = NULL,
                     street = NULL, postcode = NULL, city = NULL, updated_at = ?
@@ -40,9 +39,8 @@ extension Database {
                 try connection.run("UPDATE mail_queue SET last_reply = ? WHERE survey_id = ? AND last_reply = ?",
                                    [.text(Self.withoutAddresses(reply)), .text(surveyID), .text(reply)])
             }
-            let messageIDs = try connection.rows("SELECT message_id FROM mail_queue WHERE survey_id = ?", [.text(surveyID)]).compactMap { $0.text("message_id") }
-            return PurgeSummary(participants: participants, cancelled: cancelled, messageIDs: messageIDs)
-        }
+            return PurgeSummary(participants: participants, cancelled: cancelled)
+        } }
         let deadline = Date().addingTimeInterval(patience)
         while true {
             // busy = 0 once the whole log was copied into the database and the log truncated.
@@ -51,6 +49,22 @@ extension Database {
             usleep(50_000)
         }
         return summary
+    }
+
+    /// Hands the Message-ID (left of the `@`) of each of the survey's mails to `body`, one at a
+    /// time (a million do not fit in memory as a list), to remove copies in the outbox.
+    public func forEachMessageID(surveyID: String, _ body: (String) throws -> Void) throws {
+        let statement = try connection.prepare("SELECT message_id FROM mail_queue WHERE survey_id = ?")
+        try statement.bind([.text(surveyID)])
+        while try statement.step() {
+            if let id = statement.text(0) { try body(id) }
+        }
+    }
+
+    /// How many of the survey's participants still have a name or an email: what a purge would erase.
+    public func countHoldingPersonalData(surveyID: String) throws -> Int {
+        try connection.row("SELECT count(*) AS n FROM participants WHERE survey_id = ? AND (email IS NOT NULL OR name IS NOT NULL)",
+                           [.text(surveyID)])?.int("n") ?? 0
     }
 
     /// A server reply with every word that holds an `@` replaced by `<address removed>`.

@@ -181,7 +181,12 @@ extension Database {
     /// Splits the ids of a survey's responses into about `parts` ranges of similar size (ids are
     /// random, so ranges of equal width hold about as many responses).
     public func responseIDRanges(surveyID: String, parts: Int) throws -> [ResponseIDRange] {
-        guard parts > 1, let row = try connection.row("SELECT min(id) AS low, max(id) AS high FROM responses WHERE survey_id = ?", [.text(surveyID)]),
+        // Each end is one step down the primary key (min() and max() together read every row of
+        // the survey: 0.4 s at a million).
+        guard parts > 1, let row = try connection.row("""
+            SELECT (SELECT id FROM responses WHERE survey_id = ?1 ORDER BY id LIMIT 1) AS low,
+                   (SELECT id FROM responses WHERE survey_id = ?1 ORDER BY id DESC LIMIT 1) AS high
+            """, [.text(surveyID)]),
               let low = row.text("low"), let high = row.text("high") else { return [.all] }
         // The first 6 bytes of the lowest and highest id as numbers, cut into equal widths. Any
         // bound is correct (each id falls in exactly one range); bytes are kept to ASCII without

@@ -52,9 +52,25 @@ extension Commands {
         }
         let database = try Database(directory: config.dataDirectory)
         let line = ProgressLine("export", total: try database.responseCount(surveyID: survey.id))
-        let csv = try export.csv(database, separator: separator) { line.update($0) }
+        // Written as it is made: a million responses never sit in memory at once.
+        var file: FileHandle?
+        if let path = invocation.options["--output"] {
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw OutsideError(message: "cannot write '\(path)'; check the folder and the disk")
+            }
+            file = handle
+        }
+        defer { try? file?.close() }
+        do {
+            try export.csv(database, separator: separator, progress: { line.update($0) }) { part in
+                if let file { try file.write(contentsOf: Data(part.utf8)) } else { Console.write(1, part) }
+            }
+        } catch {
+            // No half a file: it could be taken for the whole export.
+            if let path = invocation.options["--output"] { try? FileManager.default.removeItem(atPath: path) }
+            throw error
+        }
         line.finish()
-        try writeOutput(csv, invocation)
         return ExitCode.ok
     }
 }

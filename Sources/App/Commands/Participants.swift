@@ -44,8 +44,9 @@ extension Commands {
         guard survey.access == .invite else {
             throw InputError("mitreden: error: \(survey.id) is an open survey (access: open); it has one public link and no participant list")
         }
-        // Mapped, not read: a file of a million rows is paged in as it is scanned.
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+        // Mapped, not read: a file of a million rows is paged in as it is scanned, and the pages
+        // read are let go every 65,536 rows.
+        guard let file = MappedFile(path: path) else {
             throw InputError("mitreden: error: cannot read '\(path)'; check the file name")
         }
         let database = try Database(directory: config.dataDirectory)
@@ -53,13 +54,12 @@ extension Commands {
         var count = 0
         let summary: ImportSummary
         do {
-            summary = try data.withUnsafeBytes { raw in
-                try database.importParticipants(into: survey) { add, firstLine in
-                    try ParticipantList.scan(raw.bindMemory(to: UInt8.self), path: path, survey: survey, firstLine: firstLine) { participant in
-                        try add(participant)
-                        count += 1
-                        if count % 1000 == 0 { line.update(count) }
-                    }
+            summary = try database.importParticipants(into: survey) { add, firstLine in
+                try ParticipantList.scan(file.bytes, path: path, survey: survey, firstLine: firstLine) { participant in
+                    try add(participant)
+                    count += 1
+                    if count % 1000 == 0 { line.update(count) }
+                    if count % 65536 == 0 { file.release() }
                 }
             }
             line.finish()
@@ -76,18 +76,30 @@ extension Commands {
         let config = invocation.configuration
         let survey = try SurveyCatalog.survey(invocation.positionals[0], in: config.surveysDirectory)
         let database = try Database(directory: config.dataDirectory)
-        let rows = try database.participants(of: survey.id)
-        guard !rows.isEmpty else {
+        let header = ["EMAIL", "NAME", "LANGUAGE", "ATTRIBUTES", "STATUS"]
+        func cells(_ p: ParticipantRow) -> [String] { [p.reach, p.name ?? "", p.language ?? survey.defaultLanguage, p.attributes, p.status] }
+        // Two passes over the rows, the widths first, so that a million are never held at once.
+        var widths = header.map(\.count)
+        var count = 0
+        try database.forEachParticipant(of: survey.id) { p in
+            for (column, cell) in cells(p).enumerated() { widths[column] = max(widths[column], cell.count) }
+            count += 1
+        }
+        guard count > 0 else {
             Console.out("\(survey.id) has no participants yet; import them with: mitreden participants import \(survey.id) FILE.csv")
             return ExitCode.ok
         }
-        let table = [["EMAIL", "NAME", "LANGUAGE", "ATTRIBUTES", "STATUS"]] + rows.map {
-            [$0.reach, $0.name ?? "", $0.language ?? survey.defaultLanguage, $0.attributes, $0.status]
+        var output = ""
+        func line(_ row: [String]) {
+            output += zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingSpaces() + "\n"
+            if output.utf8.count >= 1 << 16 {
+                Console.write(1, output)
+                output = ""
+            }
         }
-        let widths = (0..<5).map { column in table.map { $0[column].count }.max() ?? 0 }
-        for row in table {
-            Console.out(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingSpaces())
-        }
+        line(header)
+        try database.forEachParticipant(of: survey.id) { line(cells($0)) }
+        Console.write(1, output)
         return ExitCode.ok
     }
 }

@@ -27,7 +27,7 @@ extension Commands {
         let config = invocation.configuration
         let survey = try SurveyCatalog.survey(invocation.positionals[0], in: config.surveysDirectory)
         let database = try Database(directory: config.dataDirectory)
-        let holding = try database.participants(of: survey.id).filter { $0.email != nil || $0.name != nil }.count
+        let holding = try database.countHoldingPersonalData(surveyID: survey.id)
         if !invocation.flag("--yes") {
             Console.write(1, "Erase the names, emails and personal links of \(counted(holding, "participant")) of \(survey.id)? Responses and counts stay; this cannot be undone. Type 'yes' to go on: ")
             guard readLine()?.trimmingSpaces().lowercased() == "yes" else {
@@ -42,7 +42,12 @@ extension Commands {
         }
         var removed = 0
         let outbox = MailSetup.outbox(config)
-        for id in summary.messageIDs where (try? FileManager.default.removeItem(atPath: "\(outbox)/\(id).eml")) != nil { removed += 1 }
+        // Copies exist only where mail went to the outbox folder: no folder, nothing to look for.
+        if FileManager.default.fileExists(atPath: outbox) {
+            try database.forEachMessageID(surveyID: survey.id) { id in
+                if (try? FileManager.default.removeItem(atPath: "\(outbox)/\(id).eml")) != nil { removed += 1 }
+            }
+        }
         Console.out("erased the names, emails and links of \(counted(summary.participants, "participant")) of \(survey.id)")
         if summary.cancelled > 0 { Console.out("cancelled \(counted(summary.cancelled, "queued mail"))") }
         if removed > 0 { Console.out("removed \(counted(removed, "copy", "copies")) of its mail from \(outbox)") }
