@@ -82,15 +82,33 @@ public struct SHA256: Sendable {
 /// HMAC-SHA256 (RFC 2104).
 public enum HMAC {
     public static func sha256(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var k = key.count > 64 ? SHA256.hash(key) : key
-        k += [UInt8](repeating: 0, count: 64 - k.count)
-        var inner = SHA256()
-        inner.update(k.map { $0 ^ 0x36 })
-        inner.update(message)
-        var outer = SHA256()
-        outer.update(k.map { $0 ^ 0x5c })
-        outer.update(inner.finalize())
-        return outer.finalize()
+        Key(key).sign(message)
+    }
+
+    /// A key used for many messages: its inner and outer blocks are hashed once, so each
+    /// message costs two compressions fewer.
+    public struct Key: Sendable {
+        private let inner: SHA256
+        private let outer: SHA256
+
+        public init(_ key: [UInt8]) {
+            var k = key.count > 64 ? SHA256.hash(key) : key
+            k += [UInt8](repeating: 0, count: 64 - k.count)
+            var inner = SHA256()
+            inner.update(k.map { $0 ^ 0x36 })
+            var outer = SHA256()
+            outer.update(k.map { $0 ^ 0x5c })
+            self.inner = inner
+            self.outer = outer
+        }
+
+        public func sign(_ message: [UInt8]) -> [UInt8] {
+            var inner = inner
+            inner.update(message)
+            var outer = outer
+            outer.update(inner.finalize())
+            return outer.finalize()
+        }
     }
 
     /// Compares in time independent of where the inputs differ.

@@ -4,8 +4,12 @@
 extension Survey {
     /// Whether a form field (`id`, `id.row`, `id.other`, `id.1`) answers a question of page `page`.
     public func page(_ page: Int, owns field: String) -> Bool {
-        let id = field.firstIndex(of: ".").map { String(field[..<$0]) } ?? field
-        return placeOfQuestionID[id]?.page == page
+        placeOfQuestionID[Self.questionID(of: field)]?.page == page
+    }
+
+    /// The question id a field's name starts with (before its first `.`).
+    static func questionID(of field: String) -> String {
+        field.utf8.firstIndex(of: 0x2E).map { String(field[..<$0]) } ?? field
     }
 
     /// The fields of page `page` as posted, and every other page's as carried: a form can only
@@ -22,13 +26,19 @@ extension Survey {
     /// fields, megabytes under made-up names) thus never grows a draft or a carried state.
     public func fields(of page: Int, in posted: [(String, String)]) -> [(String, String)] {
         var kept: [(String, String)] = []
+        // A real form sends a few dozen fields: compared pairwise; a forged one is indexed.
+        let few = posted.count <= 32
         var counts: [String: Int] = [:]
         var seen = Set<String>()
         for (name, value) in posted {
-            guard let (values, characters) = fieldLimits(name, page: page), counts[name, default: 0] < values else { continue }
+            guard let (values, characters) = fieldLimits(name, page: page) else { continue }
             let value = value.utf8.count > characters ? String(value.prefix(characters)) : value
-            guard seen.insert(name + "\u{0}" + value).inserted else { continue }
-            counts[name, default: 0] += 1
+            if few {
+                guard !kept.contains(where: { $0 == (name, value) }), kept.lazy.filter({ $0.0 == name }).count < values else { continue }
+            } else {
+                guard counts[name, default: 0] < values, seen.insert(name + "\u{0}" + value).inserted else { continue }
+                counts[name, default: 0] += 1
+            }
             kept.append((name, value))
         }
         return kept
@@ -37,9 +47,9 @@ extension Survey {
     /// How many values a field of page `page` may have, and how many characters each; nil
     /// for a name no question of that page sends.
     func fieldLimits(_ name: String, page: Int) -> (values: Int, characters: Int)? {
-        let dot = name.firstIndex(of: ".")
+        let dot = name.utf8.firstIndex(of: 0x2E)
         let id = dot.map { String(name[..<$0]) } ?? name
-        let suffix = dot.map { String(name[name.index(after: $0)...]) }
+        let suffix = dot.map { String(name[name.utf8.index(after: $0)...]) }
         guard let place = placeOfQuestionID[id], place.page == page else { return nil }
         let q = questions[place.question]
         let code = (2, 1000)

@@ -13,7 +13,7 @@ final class CarriedAnswers: @unchecked Sendable {
     private let pool: DatabasePool
     private let purpose: String
     private let lock = NSLock()
-    private var key: [UInt8]?
+    private var key: HMAC.Key?
 
     init(pool: DatabasePool, purpose: String = "form") {
         self.pool = pool
@@ -21,15 +21,15 @@ final class CarriedAnswers: @unchecked Sendable {
     }
 
     /// The key, read (or made) once.
-    private func signingKey() -> [UInt8]? {
+    private func signingKey() -> HMAC.Key? {
         lock.withLock {
-            if key == nil { key = try? pool.with { try $0.daemonKey("form-pages") } }
+            if key == nil, let bytes = try? pool.with({ try $0.daemonKey("form-pages") }) { key = HMAC.Key(bytes) }
             return key
         }
     }
 
-    private func mac(_ key: [UInt8], surveyID: String, reached: Int, payload: Substring) -> [UInt8] {
-        HMAC.sha256(key: key, message: Array("mitreden-pages\u{0}\(purpose)\u{0}\(surveyID)\u{0}\(reached)\u{0}".utf8) + Array(payload.utf8))
+    private func mac(_ key: HMAC.Key, surveyID: String, reached: Int, payload: Substring) -> [UInt8] {
+        key.sign(Array("mitreden-pages\u{0}\(purpose)\u{0}\(surveyID)\u{0}\(reached)\u{0}".utf8) + Array(payload.utf8))
     }
 
     /// The hidden field's value for `state`; nil when the database gave no key (the page then
