@@ -28,7 +28,8 @@ extension OrganizersConsole {
             let key = ReportCache.Key(survey: survey.id, by: by, language: language, compare: earlier?.id, state: state)
             let report = try reports.report(key) {
                 try earlier.map { ComparisonReport.html(try Comparison.json(survey, with: $0, by: by, language: language, database: database), language: language) }
-                    ?? HTMLReport.render(try ResultsDocument(survey: survey, by: by, language: language, database: database).json(), language: language)
+                    ?? HTMLReport.render(try ResultsDocument(survey: survey, by: by, language: language, database: database).json(), language: language,
+                                         textLimit: Self.textsShown)
             }
             return (statuses, report)
         }
@@ -81,6 +82,10 @@ extension OrganizersConsole {
     }
 
     /// The query of the survey page for a breakdown and a comparison (`?by=…&compare=…`, or "").
+    /// Free texts listed per question on the survey page (all of them are in the downloaded
+    /// report): at a million answers the page would otherwise be many megabytes.
+    static let textsShown = 100
+
     static func query(by: String?, compare: String?) -> String {
         let items = [by.map { "by=" + HTML.escape($0) }, compare.map { "compare=" + HTML.escape($0) }].compactMap { $0 }
         return items.isEmpty ? "" : "?" + items.joined(separator: "&amp;")

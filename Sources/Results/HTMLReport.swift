@@ -7,7 +7,9 @@ import Survey
 /// printing) whose bars are inline SVG hidden from assistive technology; every text from the
 /// survey or from answers is escaped.
 public enum HTMLReport {
-    public static func render(_ document: JSONValue, language: String) -> String {
+    /// `textLimit`: at most this many free texts per question (the console's page, which a
+    /// browser must still open at a million answers); the rest are counted, not listed.
+    public static func render(_ document: JSONValue, language: String, textLimit: Int? = nil) -> String {
         let t = Words(language: language)
         func text(_ v: JSONValue?) -> String { HTML.escape(plainText(v)) }
         let minimum = plainText(document["min_group_size"])
@@ -60,7 +62,7 @@ public enum HTMLReport {
         let level = pageStarts.isEmpty ? 2 : 3
         for (index, q) in (document["questions"]?.array ?? []).enumerated() {
             if let title = pageStarts[plainText(q["id"])] { out += "<h2 class=\"page\">\(title)</h2>\n" }
-            out += question(q, index: index, groups: groups, by: by, t, level: level)
+            out += question(q, index: index, groups: groups, by: by, t, level: level, textLimit: textLimit)
         }
         out += "</main>\n</body>\n</html>\n"
         return out
@@ -71,7 +73,7 @@ public enum HTMLReport {
         return .double(Statistics.round(Double(p) / Double(w), 3))
     }
 
-    static func question(_ q: JSONValue, index: Int, groups: [JSONValue], by: String, _ t: Words, level: Int = 2) -> String {
+    static func question(_ q: JSONValue, index: Int, groups: [JSONValue], by: String, _ t: Words, level: Int = 2, textLimit: Int? = nil) -> String {
         func text(_ v: JSONValue?) -> String { HTML.escape(plainText(v)) }
         let anchor = "q\(index + 1)"
         var out = "<section aria-labelledby=\"\(anchor)\">\n<h\(level) id=\"\(anchor)\">\(text(q["text"]))</h\(level)>\n"
@@ -89,7 +91,9 @@ public enum HTMLReport {
         }
         for (key, heading) in [("answers", t.answers), ("other", t.otherAnswers)] {
             guard let texts = q[key]?.array, !texts.isEmpty else { continue }
-            out += "<h\(level + 1)>\(heading)</h\(level + 1)>\n<ul class=\"texts\">\n" + texts.map { "<li dir=\"auto\">\(text($0))</li>\n" }.joined() + "</ul>\n"
+            let shown = texts.prefix(textLimit ?? texts.count)
+            out += "<h\(level + 1)>\(heading)</h\(level + 1)>\n<ul class=\"texts\">\n" + shown.map { "<li dir=\"auto\">\(text($0))</li>\n" }.joined() + "</ul>\n"
+            if shown.count < texts.count { out += "<p>\(t.moreTexts(texts.count - shown.count, shown: shown.count))</p>\n" }
         }
         out += breakdown(q, index: index, groups: groups, by: by, t)
         return out + "</section>\n"
@@ -234,6 +238,10 @@ public enum HTMLReport {
         var ranked: String { pick("gerankt", "ranked") }
         var answers: String { pick("Antworten im Wortlaut", "Answers as written") }
         var otherAnswers: String { pick("Sonstiges im Wortlaut", "Other, as written") }
+        func moreTexts(_ more: Int, shown: Int) -> String {
+            pick("Die ersten \(shown) in alphabetischer Reihenfolge; \(number(.int(more))) weitere im vollständigen Bericht (HTML herunterladen).",
+                 "The first \(shown) in alphabetical order; \(number(.int(more))) more in the full report (download the HTML).")
+        }
         var withheldShort: String { pick("nicht ausgewiesen (zu wenige Antworten)", "withheld (too few responses)") }
         func withheld(_ minimum: String) -> String { pick("weniger als \(minimum), nicht ausgewiesen", "fewer than \(minimum), withheld") }
         func withheldNote(_ minimum: String) -> String {

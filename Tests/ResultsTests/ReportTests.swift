@@ -113,6 +113,18 @@ struct ReportTests {
         #expect(check.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
     }
 
+    @Test("HTML with a limit on free texts: the first ones listed, the rest counted (the console's page)")
+    func textLimit() throws {
+        let responses = ["Busse", "Apfelbaum", "Zebrastreifen", "Kino"].map {
+            StoredResponse(attributes: [:], answers: ["wunsch": .text($0)], other: [:])
+        }
+        let document = ResultsDocument(survey: youthSurvey, language: "de", responses: responses, invited: nil).json()
+        let limited = HTMLReport.render(document, language: "de", textLimit: 2)
+        #expect(limited.contains("<li dir=\"auto\">Apfelbaum</li>\n<li dir=\"auto\">Busse</li>\n</ul>\n<p>Die ersten 2 in alphabetischer Reihenfolge; 2 weitere"))
+        #expect(!limited.contains("Zebrastreifen"))
+        #expect(HTMLReport.render(document, language: "de").contains("<li dir=\"auto\">Zebrastreifen</li>"), "the full report lists every text")
+    }
+
     @Test("export: one row per response, stable columns, multi as 0/1, ranking places, no names or emails")
     func export() throws {
         var survey = youthSurvey
