@@ -20,7 +20,7 @@ extension OrganizersConsole {
         let earlier = compare.flatMap { surveys()[$0] }
         let id = HTML.escape(survey.id)
         let (statusByAttribute, report) = try pool.with { database in
-            let statuses = try survey.attributes.map { ($0, try StatusDocument.json(survey, by: $0, database: database)) }
+            let statuses = try StatusDocument.byEach(survey, attributes: survey.attributes, database: database)
             // The status by attribute holds every group's numbers, so the overall status adds nothing to the key.
             let overall = statuses.isEmpty ? [try StatusDocument.json(survey, by: nil, database: database)] : []
             var state = try ReportCache.state(survey, statuses: statuses.map(\.1) + overall, database: database)

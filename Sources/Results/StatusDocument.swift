@@ -10,6 +10,18 @@ import Survey
 /// smallest is too.
 public enum StatusDocument {
     public static func json(_ survey: Survey, by attribute: String?, database: Database) throws -> JSONValue {
+        try json(survey, by: attribute, overall: overall(survey, database: database), database: database)
+    }
+
+    /// One document by each of `attributes` (the console's survey page): the overall counts
+    /// and failures are read once for all of them.
+    public static func byEach(_ survey: Survey, attributes: [String], database: Database) throws -> [(String, JSONValue)] {
+        let overall = try overall(survey, database: database)
+        return try attributes.map { ($0, try json(survey, by: $0, overall: overall, database: database)) }
+    }
+
+    /// The members every status document starts with: the survey, its overall counts and failures.
+    static func overall(_ survey: Survey, database: Database) throws -> [(String, JSONValue)] {
         let total = try database.mailStatus(surveyID: survey.id).first?.1 ?? MailStatus.empty
         var members: [(String, JSONValue)] = [("survey", .string(survey.id)), ("access", .string(survey.access.rawValue)),
                                               ("anonymous", .bool(survey.anonymous))]
@@ -17,6 +29,11 @@ public enum StatusDocument {
         members.append(("failures", .array(try database.failureReasons(surveyID: survey.id).map {
             .object([("reply", .string($0.reply)), ("count", .int($0.count))])
         })))
+        return members
+    }
+
+    static func json(_ survey: Survey, by attribute: String?, overall: [(String, JSONValue)], database: Database) throws -> JSONValue {
+        var members = overall
         if let attribute {
             let groups = try database.mailStatus(surveyID: survey.id, by: attribute)
             let hidden = SmallGroups.withheld(groups.map(\.1.answered), minimum: survey.minGroupSize)
