@@ -11,17 +11,12 @@ extension ComparisonReport {
         let german = t.german
         func text(_ v: JSONValue?) -> String { HTML.escape(plainText(v)) }
         let earlier = text(document["compare"]), now = text(document["survey"])
-        var out = """
-        <!doctype html>
-        <html lang="\(HTML.escape(language))">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(t.results): \(text(document["title"])) – \(german ? "Vergleich mit" : "compared with") \(earlier)</title>
-        <style>\(HTMLReport.css)
-        .prev{fill:#9cb8cc}.legend span{display:inline-block;width:1rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:middle}
-        .legend .l-prev{background:#9cb8cc}.legend .l-now{background:#1d5f8a}</style>
-        </head>
+        var out = HTMLReport.head(language: language, title: "\(t.results): \(text(document["title"])) – \(german ? "Vergleich mit" : "compared with") \(earlier)",
+                                  style: HTMLReport.css + """
+
+            .prev{fill:#9cb8cc}.legend span{display:inline-block;width:1rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:middle}
+            .legend .l-prev{background:#9cb8cc}.legend .l-now{background:#1d5f8a}
+            """) + """
         <body>
         <main>
         <h1>\(text(document["title"]))</h1>

@@ -13,15 +13,7 @@ public enum HTMLReport {
         let t = Words(language: language)
         func text(_ v: JSONValue?) -> String { HTML.escape(plainText(v)) }
         let minimum = plainText(document["min_group_size"])
-        var out = """
-        <!doctype html>
-        <html lang="\(HTML.escape(language))">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(t.results): \(text(document["title"]))</title>
-        <style>\(css)</style>
-        </head>
+        var out = head(language: language, title: "\(t.results): \(text(document["title"]))", style: css) + """
         <body>
         <main>
         <h1>\(text(document["title"]))</h1>
@@ -66,6 +58,21 @@ public enum HTMLReport {
         }
         out += "</main>\n</body>\n</html>\n"
         return out
+    }
+
+    /// A report file's start up to `</head>`: `title` (escaped HTML) and its own style sheet.
+    static func head(language: String, title: String, style: String) -> String {
+        """
+        <!doctype html>
+        <html lang="\(HTML.escape(language))">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title)</title>
+        <style>\(style)</style>
+        </head>
+
+        """
     }
 
     static func ratio(_ part: JSONValue?, _ whole: JSONValue?) -> JSONValue? {
