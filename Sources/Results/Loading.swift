@@ -5,13 +5,26 @@ import Store
 import Survey
 
 extension ResultsTally {
-    /// Tallies the stored responses of `survey` in one pass over the rows, reading each straight
-    /// from its bytes (`AnswerScanner`), or the general way where it must. The rows are split
-    /// by id into one range per processor, tallied side by side on connections of their own,
-    /// and the tallies added up.
-    public init(survey: Survey, by: String?, database: Database, keepingTexts: Bool = true,
+    /// Tallies the stored responses of `survey`: from the tally kept by an earlier run and the
+    /// responses stored since (`ResultsTally+Kept`), or, when none holds (or with
+    /// `keeping.recount`), in one pass over every row.
+    public init(survey: Survey, by: String?, database: Database, keepingTexts: Bool = true, keeping: TallyKeeping = .standard,
                 parts: Int = min(ProcessInfo.processInfo.activeProcessorCount, 4)) throws {
         self.init(survey: survey, by: by, keepingTexts: keepingTexts)
+        if !keeping.recount, let kept = try? continueKept(database, keeping: keeping) {
+            self = kept
+            return
+        }
+        let upto = try countAll(database, parts: parts)
+        if let upto, overall.responses >= keeping.minimum { keep(database, upto: upto) }
+    }
+
+    /// Counts every row in one pass, reading each straight from its bytes (`AnswerScanner`),
+    /// or the general way where it must. The rows are split by id into one range per processor,
+    /// tallied side by side on connections of their own, and the tallies added up. Returns the
+    /// point in the tally log the count covers, nil when the parts saw different points (a
+    /// response, to any survey, stored while they began).
+    mutating func countAll(_ database: Database, parts: Int) throws -> Int? {
         let ranges = try database.responseIDRanges(surveyID: survey.id, parts: parts)
         let start = self
         let results = Results(count: ranges.count)
@@ -19,27 +32,41 @@ extension ResultsTally {
         results.databases = [database] + (try ranges.dropFirst().map { _ in try Database(readerOf: database) })
         DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
             results.set(part, Result {
-                var part = try start.scan(results.databases[part], ids: ranges[part])
-                part.sortValues()
-                return part
+                let database = results.databases[part]
+                return try database.reading {
+                    let upto = try database.lastLogged()
+                    var adder = try start.scan { column, body in try database.forEachResponseText(surveyID: start.survey.id, ids: ranges[part], with: column, body) }
+                    adder.sortValues()
+                    return (adder, upto)
+                }
             })
         }
         var adder = Adder(self)
-        for result in results.values { adder.merge(try result!.get()) }
+        var points = Set<Int>()
+        for result in results.values {
+            let (part, upto) = try result!.get()
+            adder.merge(part)
+            points.insert(upto)
+        }
         adder.finish(into: &self)
+        return points.count == 1 ? points.first : nil
     }
 
     /// What each part came to, written by the parts' threads, and each part's connection.
     final class Results: @unchecked Sendable {
         private let lock = NSLock()
         var databases: [Database] = []
-        private(set) var values: [Result<Adder, Error>?]
+        private(set) var values: [Result<(Adder, Int), Error>?]
         init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ value: Result<Adder, Error>) { lock.lock(); values[index] = value; lock.unlock() }
+        func set(_ index: Int, _ value: Result<(Adder, Int), Error>) { lock.lock(); values[index] = value; lock.unlock() }
     }
 
-    /// Tallies the responses with ids in `ids`.
-    func scan(_ database: Database, ids: ResponseIDRange) throws -> Adder {
+    /// The rows `scan` reads: each row's attributes (or, by source, its source) and answers,
+    /// handed to the body.
+    typealias Rows = (Database.ResponseGroupColumn, (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
+
+    /// Tallies `rows` into tallies of their own (on a plan of their own).
+    func scan(_ rows: Rows) throws -> Adder {
         var adder = Adder(self, ownPlan: true)
         let key = by.map { Array($0.utf8) }
         var values: [(bytes: [UInt8], group: Int)] = []
@@ -55,7 +82,7 @@ extension ResultsTally {
         }
         if bySource {
             var groups: [(source: [UInt8], group: Int)] = []
-            try database.forEachResponseText(surveyID: survey.id, ids: ids, with: .source) { source, answers in
+            try rows(.source) { source, answers in
                 let group: Int
                 if let known = groups.first(where: { AnswerScanner.equal($0.source, source) }) {
                     group = known.group
@@ -67,7 +94,7 @@ extension ResultsTally {
             }
             return adder
         }
-        try database.forEachResponseText(surveyID: survey.id, ids: ids) { attributes, answers in
+        try rows(.attributes) { attributes, answers in
             var group: Int?
             if let by, let key {
                 let found = AnswerScanner.attribute(attributes, key)
@@ -93,13 +120,13 @@ extension ResultsTally {
 extension ResultsDocument {
     /// The results document of `survey` from the database, with the invited counts;
     /// `keepingTexts: false` leaves the free texts out (no `answers`, empty `other`).
-    public init(survey: Survey, by: String?, language: String, database: Database, keepingTexts: Bool = true) throws {
+    public init(survey: Survey, by: String?, language: String, database: Database, keepingTexts: Bool = true, keeping: TallyKeeping = .standard) throws {
         // Invitations have no source: by source, only the total. Counting them is a pass over
         // the participants (a second at a million), made on a connection of its own while the
         // responses are tallied.
         let invitedBy = by.map { ResultsTally.isSource($0, of: survey) } == true ? nil : by
         let counting = survey.access == .invite ? InvitedCounting(database, surveyID: survey.id, by: invitedBy) : nil
-        let tally = try ResultsTally(survey: survey, by: by, database: database, keepingTexts: keepingTexts)
+        let tally = try ResultsTally(survey: survey, by: by, database: database, keepingTexts: keepingTexts, keeping: keeping)
         let invited = try counting?.result()
         self.init(tally: tally, language: language,
                   invited: invited?.total, invitedByValue: invited?.byValue ?? [:])

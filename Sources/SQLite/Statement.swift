@@ -49,6 +49,11 @@ public final class Statement {
         }
     }
 
+    /// Ends the current run of the statement (its rows, and the read it holds).
+    public func reset() {
+        sqlite3_reset(handle)
+    }
+
     /// Runs the statement with `values`, discarding any rows.
     public func run(_ values: [SQLValue] = []) throws {
         try bind(values)
@@ -114,6 +119,14 @@ public final class Statement {
         let i = Int32(index)
         guard let text = sqlite3_column_text(handle, i) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
         return try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, i))))
+    }
+
+    /// Hands the bytes of column `index` of the current row (a blob; empty when NULL) to `body`,
+    /// without copying them; they are valid only inside `body`.
+    public func withBlob<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let i = Int32(index)
+        guard let blob = sqlite3_column_blob(handle, i) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(handle, i))))
     }
 
     /// The column names, read once.

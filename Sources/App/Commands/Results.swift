@@ -24,7 +24,9 @@ extension Commands {
         the change since an earlier wave (another survey file): questions matched by id and
         options by code, both waves' counts and percents, the difference in percentage points
         and of the means; a question in one wave only is listed as such, and with --by a group
-        withheld in either wave is withheld in both.
+        withheld in either wave is withheld in both. Over many responses (20,000 and more) a
+        run keeps its tallies in the database, and the next adds only the responses stored
+        since; --recount counts every response afresh (and keeps that count).
         """,
         options: [
             Command.Option(flag: "--by", value: "ATTR", help: "also break the results down by this attribute, or by 'source' (web, webhook, paper)"),
@@ -33,6 +35,7 @@ extension Commands {
             Command.Option(flag: "--lang", value: "LANG", help: "labels in this language of the survey (default: its first)"),
             Command.Option(flag: "--output", value: "FILE", help: "write to FILE instead of standard output (never overwrites)"),
             Command.Option(flag: "--compare", value: "EARLIER", help: "the change since the earlier wave EARLIER (another survey): both waves and the difference"),
+            Command.Option(flag: "--recount", value: nil, help: "count every stored response afresh instead of continuing the kept tally"),
         ],
         positionals: 1...1,
         examples: ["mitreden results jugendcheck-2027", "mitreden results jugendcheck-2027 --by kommune --format html --output bericht.html",
@@ -58,8 +61,8 @@ extension Commands {
             try writeOutput(try comparison(survey, earlierID, by: by, format: format, separator: separator, language: language, config), invocation)
             return ExitCode.ok
         }
-        let document = try ResultsDocument(survey: survey, by: by, language: language,
-                                           database: Database(directory: config.dataDirectory)).json()
+        let document = try ResultsDocument(survey: survey, by: by, language: language, database: Database(directory: config.dataDirectory),
+                                           keeping: TallyKeeping(recount: invocation.flag("--recount"))).json()
         let output: String
         switch format {
         case "json": output = document.serialized(pretty: true) + "\n"

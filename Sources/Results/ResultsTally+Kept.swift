@@ -1,0 +1,86 @@
+import Store
+
+/// When `ResultsTally` keeps its tallies for the next run, and whether it uses a kept one.
+public struct TallyKeeping: Sendable {
+    /// Tallies of fewer responses are not kept: counting them afresh takes milliseconds.
+    public var minimum: Int
+    /// Count every row afresh (and keep what that came to) instead of using a kept tally.
+    public var recount: Bool
+
+    public init(minimum: Int = 20_000, recount: Bool = false) {
+        self.minimum = minimum
+        self.recount = recount
+    }
+
+    public static let standard = TallyKeeping()
+}
+
+/// Tallies kept between runs. Counting a million responses reads every row (about a second
+/// on two processors); a run that finds a kept tally of the same questions reads it, adds the
+/// responses the tally log shows were stored since (`Database+KeptTallies`), and is done. All
+/// of it happens in one read transaction, so the sum is exactly what a count of every row in
+/// that transaction would give (`KeptTallyTests` compares them). A kept tally is used only for
+/// the questions it was made for (`TallyPlan.fingerprint`), and not at all once a response of
+/// the survey was deleted or changed after it.
+extension ResultsTally {
+    /// The name under which this kind of tally is kept: its breakdown and whether it keeps texts.
+    var keptVariant: String {
+        (bySource ? "source" : by.map { "by:" + $0 } ?? "all") + (keepsTexts ? "" : " without texts")
+    }
+
+    /// The kept tally with the responses stored since added, or nil when none holds (or more
+    /// were stored since than it holds). Keeps the sum for the next run when that added a tenth
+    /// or more to it.
+    func continueKept(_ database: Database, keeping: TallyKeeping) throws -> ResultsTally? {
+        let fingerprint = plan.fingerprint
+        let found = try database.reading { () -> (sum: ResultsTally, upto: Int, added: Int)? in
+            let loaded = try database.withKeptTally(surveyID: survey.id, variant: keptVariant) { kept, bytes -> (KeptTally, Tallies, [String: Tallies])? in
+                guard kept.plan == fingerprint, let decoded = try? TallyBytes.decode(bytes, plan) else { return nil }
+                return (kept, decoded.overall, decoded.groups)
+            }
+            // Each response stored since is looked up by its id; when there are more of them than
+            // in the kept tally, reading every row in order is faster.
+            guard let (kept, overall, groups) = loaded ?? nil,
+                  try !database.hasTallyMark(surveyID: survey.id, after: kept.upto),
+                  try database.loggedCount(surveyID: survey.id, after: kept.upto) <= max(kept.responses, keeping.minimum) else { return nil }
+            var read = (last: kept.upto, count: 0)
+            var added = try ResultsTally(survey: survey, by: by, keepingTexts: keepsTexts).scan { column, body in
+                read = try database.forEachLoggedResponse(surveyID: survey.id, after: kept.upto, with: column, body)
+            }
+            added.sortValues()
+            var sum = self
+            sum.overall = overall
+            sum.groups = groups
+            var adder = Adder(sum)
+            adder.merge(added)
+            adder.finish(into: &sum)
+            return (sum, read.last, read.count)
+        }
+        guard let found else { return nil }
+        if found.added > 0 && found.added * 10 >= found.sum.overall.responses - found.added { found.sum.keep(database, upto: found.upto) }
+        return found.sum
+    }
+
+    /// Keeps this tally, covering the tally log up to `upto`, for the next run. A tally that
+    /// cannot be kept (the database is read-only, busy, or a response changed meanwhile) is
+    /// simply not kept: the next run counts again.
+    func keep(_ database: Database, upto: Int) {
+        let data = TallyBytes.encode(overall: overall, groups: groups)
+        do { let ok = try database.keepTally(surveyID: survey.id, variant: keptVariant,
+                                    KeptTally(plan: plan.fingerprint, upto: upto, responses: overall.responses), data: data); _ = ok } catch {}
+    }
+}
+
+extension TallyPlan {
+    /// What the tally reads of the questions, as a fingerprint (FNV-1a, 64 bits): ids, kinds,
+    /// codes, matrix rows, scale starts and conditions. A kept tally is used only for the same.
+    var fingerprint: String {
+        var text = "tally \(TallyBytes.version)\n"
+        for entry in entries {
+            text += [entry.id, "\(entry.kind)", entry.codes.joined(separator: "\u{1}"), entry.rows.joined(separator: "\u{1}"),
+                     "\(entry.scaleMin)", entry.showIf.map { String(describing: $0) } ?? ""].joined(separator: "\u{2}") + "\n"
+        }
+        let hash = text.utf8.reduce(0xcbf29ce484222325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100000001b3 }
+        return String(hash, radix: 16)
+    }
+}
