@@ -102,6 +102,20 @@ struct PublicResultsTests {
         #expect(!page.body.contains("MARKER"), "no free text, no other text")
         #expect(!page.body.contains("Was wünschst du dir?"), "text questions are left out")
 
+        // Compressed for clients that take gzip (every browser), decoded by gzip itself; the same
+        // bytes as the plain page, which a client that takes no gzip (or refuses it) gets.
+        let raw = dir + "/r.gz", head = dir + "/r.head"
+        for (accept, compressed) in [("gzip, deflate, br", true), ("br;q=1.0, gzip;q=0.5", true), ("*", true), ("gzip;q=0", false),
+                                     ("gzip;q=0, *", false), ("identity", false), ("x-gzip", true)] {
+            _ = try run(["curl", "-s", "-H", "Accept-Encoding: \(accept)", "-D", head, "-o", raw, "http://127.0.0.1:\(port)/r/welle-closed"])
+            let headers = try String(contentsOfFile: head, encoding: .utf8).lowercased()
+            #expect(headers.contains("vary: accept-encoding"), "\(accept)")
+            #expect(headers.contains("content-encoding: gzip") == compressed, "\(accept)")
+            let body = compressed ? try run(["gzip", "-dc", raw]).output : try String(contentsOfFile: raw, encoding: .utf8)
+            #expect(body == page.body + "\n" || body == page.body, "\(accept): the same page")
+            if compressed { #expect(try FileManager.default.attributesOfItem(atPath: raw)[.size] as? Int ?? .max < page.body.utf8.count / 3) }
+        }
+
         let english = try curl(["http://127.0.0.1:\(port)/r/welle-closed?lang=en"])
         #expect(english.body.contains("<html lang=\"en\"") && english.body.contains("The district council discusses the results in May.")
                 && english.body.contains("What happens next") && english.body.contains("hreflang=\"de\""))
