@@ -15,16 +15,28 @@ extension ResultsTally {
             self = kept
             return
         }
-        let upto = try countAll(database, parts: parts)
-        if let upto, overall.responses >= keeping.minimum { keep(database, upto: upto) }
+        // A tally worth keeping starts a new epoch of the log first (when the current one holds
+        // enough answers): it then covers the epochs before, and by id the responses logged in
+        // the current one (`LogPoint.extras`: at most about a thousand).
+        let worthKeeping = ((try? database.responseCount(surveyID: survey.id)) ?? 0) >= keeping.minimum
+        let covers = worthKeeping ? (try? database.startTallyEpoch(surveyID: survey.id)).map { $0 - 1 } : nil
+        let point = try countAll(database, parts: parts, after: covers)
+        if let covers, let point, overall.responses >= keeping.minimum { keep(database, epoch: covers, point) }
+    }
+
+    /// Where the log stood for a count: the survey's `voided` count, and the responses logged
+    /// after the epoch the count is to cover.
+    struct LogPoint: Hashable {
+        var voided: Int
+        var extras: Set<String>
     }
 
     /// Counts every row in one pass, reading each straight from its bytes (`AnswerScanner`),
     /// or the general way where it must. The rows are split by id into one range per processor,
-    /// tallied side by side on connections of their own, and the tallies added up. Returns the
-    /// point in the tally log the count covers, nil when the parts saw different points (a
-    /// response, to any survey, stored while they began).
-    mutating func countAll(_ database: Database, parts: Int) throws -> Int? {
+    /// tallied side by side on connections of their own, and the tallies added up. Returns
+    /// where the log stood (`epoch`: the one the count is to cover), nil when the parts saw it
+    /// differently (a response stored while they began).
+    mutating func countAll(_ database: Database, parts: Int, after epoch: Int?) throws -> LogPoint? {
         let ranges = try database.responseIDRanges(surveyID: survey.id, parts: parts)
         let start = self
         let results = Results(count: ranges.count)
@@ -34,19 +46,21 @@ extension ResultsTally {
             results.set(part, Result {
                 let database = results.databases[part]
                 return try database.reading {
-                    let upto = try database.lastLogged()
-                    var adder = try start.scan { column, body in try database.forEachResponseText(surveyID: start.survey.id, ids: ranges[part], with: column, body) }
+                    let id = start.survey.id
+                    let point = LogPoint(voided: try database.tallyEpoch(surveyID: id).voided,
+                                         extras: try epoch.map { try database.loggedIDs(surveyID: id, after: $0) } ?? [])
+                    var adder = try start.scan { column, body in try database.forEachResponseText(surveyID: id, ids: ranges[part], with: column, body) }
                     adder.sortValues()
-                    return (adder, upto)
+                    return (adder, point)
                 }
             })
         }
         var adder = Adder(self)
-        var points = Set<Int>()
+        var points = Set<LogPoint>()
         for result in results.values {
-            let (part, upto) = try result!.get()
+            let (part, point) = try result!.get()
             adder.merge(part)
-            points.insert(upto)
+            points.insert(point)
         }
         adder.finish(into: &self)
         return points.count == 1 ? points.first : nil
@@ -56,9 +70,9 @@ extension ResultsTally {
     final class Results: @unchecked Sendable {
         private let lock = NSLock()
         var databases: [Database] = []
-        private(set) var values: [Result<(Adder, Int), Error>?]
+        private(set) var values: [Result<(Adder, LogPoint), Error>?]
         init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ value: Result<(Adder, Int), Error>) { lock.lock(); values[index] = value; lock.unlock() }
+        func set(_ index: Int, _ value: Result<(Adder, LogPoint), Error>) { lock.lock(); values[index] = value; lock.unlock() }
     }
 
     /// The rows `scan` reads: each row's attributes (or, by source, its source) and answers,

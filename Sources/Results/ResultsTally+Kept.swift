@@ -17,8 +17,8 @@ public struct TallyKeeping: Sendable {
 
 /// Tallies kept between runs. Counting a million responses reads every row (about a second
 /// on two processors); a run that finds a kept tally of the same questions reads it, adds the
-/// responses the tally log shows were stored since (`Database+KeptTallies`), and is done. All
-/// of it happens in one read transaction, so the sum is exactly what a count of every row in
+/// responses logged since (`Database+KeptTallies`: the epochs after it), and is done. All of
+/// it happens in one read transaction, so the sum is exactly what a count of every row in
 /// that transaction would give (`KeptTallyTests` compares them). A kept tally is used only for
 /// the questions it was made for (`TallyPlan.fingerprint`), and not at all once a response of
 /// the survey was deleted or changed after it.
@@ -29,23 +29,24 @@ extension ResultsTally {
     }
 
     /// The kept tally with the responses stored since added, or nil when none holds (or more
-    /// were stored since than it holds). Keeps the sum for the next run when that added a tenth
-    /// or more to it.
+    /// were stored since than it holds: reading every row in order is then faster than looking
+    /// each up). When a tenth or more is added, a new epoch is started first (if the current
+    /// one holds enough) and the sum kept.
     func continueKept(_ database: Database, keeping: TallyKeeping) throws -> ResultsTally? {
         let fingerprint = plan.fingerprint
-        let found = try database.reading { () -> (sum: ResultsTally, upto: Int, added: Int)? in
+        guard let known = try database.keptTally(surveyID: survey.id, variant: keptVariant), known.plan == fingerprint else { return nil }
+        let added = try database.loggedCount(surveyID: survey.id, after: known.epoch) - known.extras.count
+        guard added <= max(known.responses, keeping.minimum) else { return nil }
+        let covers = added > 0 && added * 10 >= known.responses ? (try? database.startTallyEpoch(surveyID: survey.id)).map { $0 - 1 } : nil
+        let found = try database.reading { () -> (ResultsTally, LogPoint)? in
             let loaded = try database.withKeptTally(surveyID: survey.id, variant: keptVariant) { kept, bytes -> (KeptTally, Tallies, [String: Tallies])? in
                 guard kept.plan == fingerprint, let decoded = try? TallyBytes.decode(bytes, plan) else { return nil }
                 return (kept, decoded.overall, decoded.groups)
             }
-            // Each response stored since is looked up by its id; when there are more of them than
-            // in the kept tally, reading every row in order is faster.
-            guard let (kept, overall, groups) = loaded ?? nil,
-                  try !database.hasTallyMark(surveyID: survey.id, after: kept.upto),
-                  try database.loggedCount(surveyID: survey.id, after: kept.upto) <= max(kept.responses, keeping.minimum) else { return nil }
-            var read = (last: kept.upto, count: 0)
+            let state = try database.tallyEpoch(surveyID: survey.id)
+            guard let (kept, overall, groups) = loaded ?? nil, kept.voided == state.voided, kept.epoch >= state.cut else { return nil }
             var added = try ResultsTally(survey: survey, by: by, keepingTexts: keepsTexts).scan { column, body in
-                read = try database.forEachLoggedResponse(surveyID: survey.id, after: kept.upto, with: column, body)
+                try database.forEachLoggedResponse(surveyID: survey.id, after: kept.epoch, skipping: kept.extras, with: column, body)
             }
             added.sortValues()
             var sum = self
@@ -54,20 +55,19 @@ extension ResultsTally {
             var adder = Adder(sum)
             adder.merge(added)
             adder.finish(into: &sum)
-            return (sum, read.last, read.count)
+            return (sum, LogPoint(voided: state.voided, extras: try covers.map { try database.loggedIDs(surveyID: survey.id, after: $0) } ?? []))
         }
-        guard let found else { return nil }
-        if found.added > 0 && found.added * 10 >= found.sum.overall.responses - found.added { found.sum.keep(database, upto: found.upto) }
-        return found.sum
+        guard let (sum, point) = found else { return nil }
+        if let covers { sum.keep(database, epoch: covers, point) }
+        return sum
     }
 
-    /// Keeps this tally, covering the tally log up to `upto`, for the next run. A tally that
-    /// cannot be kept (the database is read-only, busy, or a response changed meanwhile) is
-    /// simply not kept: the next run counts again.
-    func keep(_ database: Database, upto: Int) {
-        let data = TallyBytes.encode(overall: overall, groups: groups)
-        do { let ok = try database.keepTally(surveyID: survey.id, variant: keptVariant,
-                                    KeptTally(plan: plan.fingerprint, upto: upto, responses: overall.responses), data: data); _ = ok } catch {}
+    /// Keeps this tally, covering the log's epochs up to `epoch` and `point.extras`, for the
+    /// next run. A tally that cannot be kept (the database is read-only or busy, a response
+    /// changed meanwhile) is simply not kept: the next run counts again.
+    func keep(_ database: Database, epoch: Int, _ point: LogPoint) {
+        let kept = KeptTally(plan: plan.fingerprint, epoch: epoch, voided: point.voided, extras: point.extras, responses: overall.responses)
+        _ = try? database.keepTally(surveyID: survey.id, variant: keptVariant, kept, data: TallyBytes.encode(overall: overall, groups: groups))
     }
 }
 

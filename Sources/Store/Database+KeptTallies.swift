@@ -1,18 +1,33 @@
 import SQLite
 
-/// A survey's tallies kept between runs of `results` (the bytes are the Results target's),
-/// as of a point in the tally log: they cover every response logged up to `upto`.
+/// A survey's tallies kept between runs of `results` (the bytes are the Results target's):
+/// they cover every response logged in epochs up to `epoch`, and `extras` of later epochs.
 public struct KeptTally: Sendable, Equatable {
     /// The fingerprint of the questions as the tally read them.
     public var plan: String
-    public var upto: Int
+    public var epoch: Int
+    /// The survey's `voided` count when the tally was read.
+    public var voided: Int
+    public var extras: Set<String>
     public var responses: Int
 
-    public init(plan: String, upto: Int, responses: Int) {
+    public init(plan: String, epoch: Int, voided: Int, extras: Set<String>, responses: Int) {
         self.plan = plan
-        self.upto = upto
+        self.epoch = epoch
+        self.voided = voided
+        self.extras = extras
         self.responses = responses
     }
+}
+
+/// Where a survey's tally log stands (`tally_epochs`).
+public struct TallyEpoch: Sendable, Equatable {
+    /// New responses are logged under this epoch.
+    public var current = 0
+    /// Entries of epochs up to this one are cut away.
+    public var cut = -1
+    /// How often a response of the survey was deleted or changed.
+    public var voided = 0
 }
 
 extension Database {
@@ -30,79 +45,107 @@ extension Database {
         }
     }
 
-    /// The point in the tally log up to which every response is logged: its last entry (0:
-    /// none yet). A response stored later gets a later entry (the last entry is never cut).
-    public func lastLogged() throws -> Int {
-        try connection.row("SELECT coalesce(max(seq), 0) AS seq FROM tally_log")?.int("seq") ?? 0
+    public func tallyEpoch(surveyID: String) throws -> TallyEpoch {
+        guard let row = try connection.row("SELECT epoch, cut, voided FROM tally_epochs WHERE survey_id = ?", [.text(surveyID)]) else { return TallyEpoch() }
+        return TallyEpoch(current: row.int("epoch") ?? 0, cut: row.int("cut") ?? -1, voided: row.int("voided") ?? 0)
+    }
+
+    /// Starts the next epoch of `surveyID`'s log, if the current one holds at least `fewest`
+    /// responses, and returns the epoch now current: what is stored from now on is logged
+    /// under it. An epoch tells when its answers came only as "after the one before": each
+    /// holds at least `fewest` of them (the last, still open, any number). Waits at most
+    /// `patience` milliseconds for the write lock.
+    public func startTallyEpoch(surveyID: String, fewest: Int = 1000, patience: Int32 = 1000) throws -> Int {
+        try connection.waiting(atMost: patience) {
+            try connection.transaction {
+                let current = try tallyEpoch(surveyID: surveyID).current
+                let held = try connection.row("SELECT count(*) AS n FROM (SELECT 1 FROM tally_log WHERE survey_id = ? AND epoch = ? LIMIT ?)",
+                                              [.text(surveyID), .integer(Int64(current)), .integer(Int64(fewest))])?.int("n") ?? 0
+                guard held >= fewest else { return current }
+                try connection.run("""
+                    INSERT INTO tally_epochs (survey_id, epoch) VALUES (?, 1) ON CONFLICT (survey_id) DO UPDATE SET epoch = epoch + 1
+                    """, [.text(surveyID)])
+                return current + 1
+            }
+        }
+    }
+
+    /// The ids logged for `surveyID` in epochs after `epoch`.
+    public func loggedIDs(surveyID: String, after epoch: Int) throws -> Set<String> {
+        Set(try connection.rows("SELECT response_id FROM tally_log WHERE survey_id = ? AND epoch > ?", [.text(surveyID), .integer(Int64(epoch))])
+            .compactMap { $0.text("response_id") })
+    }
+
+    /// How many responses are logged for `surveyID` in epochs after `epoch`.
+    public func loggedCount(surveyID: String, after epoch: Int) throws -> Int {
+        try connection.row("SELECT count(*) AS n FROM tally_log WHERE survey_id = ? AND epoch > ?", [.text(surveyID), .integer(Int64(epoch))])?.int("n") ?? 0
+    }
+
+    /// What is kept for `surveyID` and `variant`, without its bytes; nil when nothing is.
+    public func keptTally(surveyID: String, variant: String) throws -> KeptTally? {
+        try withKeptTally(surveyID: surveyID, variant: variant, bytes: false) { kept, _ in kept }
     }
 
     /// Hands the kept tally of `surveyID` and `variant` and its bytes (valid only inside `body`)
     /// to `body`; nil when none is kept.
-    public func withKeptTally<T>(surveyID: String, variant: String, _ body: (KeptTally, UnsafeRawBufferPointer) throws -> T) throws -> T? {
-        let statement = try connection.cached("SELECT plan, upto, responses, data FROM tally_snapshots WHERE survey_id = ? AND variant = ?")
+    public func withKeptTally<T>(surveyID: String, variant: String, bytes: Bool = true, _ body: (KeptTally, UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        let statement = try connection.cached("SELECT plan, epoch, voided, extras, responses\(bytes ? ", data" : "") FROM tally_snapshots WHERE survey_id = ? AND variant = ?")
         try statement.bind([.text(surveyID), .text(variant)])
         guard try statement.step() else { return nil }
         defer { statement.reset() }
-        let kept = KeptTally(plan: statement.text(0) ?? "", upto: statement.int(1) ?? 0, responses: statement.int(2) ?? 0)
-        return try statement.withBlob(3) { try body(kept, $0) }
-    }
-
-    /// Whether the log holds, after `upto`, a mark that a response of `surveyID` was deleted or
-    /// changed (a tally kept from before it no longer holds).
-    public func hasTallyMark(surveyID: String, after upto: Int) throws -> Bool {
-        try connection.row("SELECT 1 FROM tally_log WHERE survey_id = ? AND seq > ? AND response_id IS NULL LIMIT 1",
-                           [.text(surveyID), .integer(Int64(upto))]) != nil
-    }
-
-    /// How many entries the tally log holds for `surveyID` after `upto`.
-    public func loggedCount(surveyID: String, after upto: Int) throws -> Int {
-        try connection.row("SELECT count(*) AS n FROM tally_log WHERE survey_id = ? AND seq > ?", [.text(surveyID), .integer(Int64(upto))])?.int("n") ?? 0
+        let extras = (statement.text(3) ?? "").split(separator: ",").map(String.init)
+        let kept = KeptTally(plan: statement.text(0) ?? "", epoch: statement.int(1) ?? 0, voided: statement.int(2) ?? 0,
+                             extras: Set(extras), responses: statement.int(4) ?? 0)
+        guard bytes else { return try body(kept, UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try statement.withBlob(5) { try body(kept, $0) }
     }
 
     /// Hands the attributes (or the source) and answers of each response of `surveyID` logged
-    /// after `upto` to `body`, as `forEachResponseText` does; returns the last log entry read
-    /// (`upto` when there was none) and how many responses were read.
-    public func forEachLoggedResponse(surveyID: String, after upto: Int, with column: ResponseGroupColumn = .attributes,
-                                      _ body: (_ attributes: UnsafeBufferPointer<UInt8>, _ answers: UnsafeBufferPointer<UInt8>) throws -> Void) throws -> (last: Int, count: Int) {
+    /// in epochs after `epoch`, except those in `skipping`, to `body`, as `forEachResponseText`
+    /// does; returns how many it handed.
+    @discardableResult
+    public func forEachLoggedResponse(surveyID: String, after epoch: Int, skipping: Set<String>, with column: ResponseGroupColumn = .attributes,
+                                      _ body: (_ attributes: UnsafeBufferPointer<UInt8>, _ answers: UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Int {
         let statement = try connection.cached("""
-            SELECT l.seq, r.\(column.rawValue), r.answers FROM tally_log l JOIN responses r ON r.survey_id = l.survey_id AND r.id = l.response_id
-            WHERE l.survey_id = ?1 AND l.seq > ?2 ORDER BY l.seq
+            SELECT l.response_id, r.\(column.rawValue), r.answers FROM tally_log l JOIN responses r ON r.survey_id = l.survey_id AND r.id = l.response_id
+            WHERE l.survey_id = ?1 AND l.epoch > ?2
             """)
-        try statement.bind([.text(surveyID), .integer(Int64(upto))])
-        var last = upto, count = 0
+        try statement.bind([.text(surveyID), .integer(Int64(epoch))])
+        var count = 0
         while try statement.step() {
-            last = statement.int(0) ?? last
+            if !skipping.isEmpty, let id = statement.text(0), skipping.contains(id) { continue }
             count += 1
             try statement.withText(1) { attributes in try statement.withText(2) { answers in try body(attributes, answers) } }
         }
-        return (last, count)
+        return count
     }
 
-    /// Keeps `data` as the tally of `surveyID` and `variant` (replacing the one kept before),
-    /// unless the log no longer holds everything after `kept.upto`: a mark (a response deleted
-    /// or changed since the tally was read), or entries cut for newer tallies. Drops the
-    /// survey's tallies of other questions and cuts the log entries that every kept tally of
-    /// the survey covers (but never the log's last entry, whose number the next continues). Waits at most `patience` milliseconds for the write lock. Returns
-    /// whether it was kept.
+    /// Keeps `data` as the tally of `surveyID` and `variant`, unless it no longer holds (a
+    /// response deleted or changed since it was read; its epochs cut away) or the one kept
+    /// covers more. Drops the survey's tallies of other questions and cuts the log entries that
+    /// every kept tally of the survey covers. Waits at most `patience` milliseconds for the
+    /// write lock. Returns whether it was kept.
     @discardableResult
     public func keepTally(surveyID: String, variant: String, _ kept: KeptTally, data: [UInt8], patience: Int32 = 1000) throws -> Bool {
         try connection.waiting(atMost: patience) {
             try connection.transaction {
                 let survey = SQLValue.text(surveyID)
-                let cut = try connection.row("SELECT upto FROM tally_cuts WHERE survey_id = ?", [survey])?.int("upto") ?? 0
-                guard kept.upto >= cut, try !hasTallyMark(surveyID: surveyID, after: kept.upto) else { return false }
+                let state = try tallyEpoch(surveyID: surveyID)
+                let current = try connection.row("SELECT epoch FROM tally_snapshots WHERE survey_id = ? AND variant = ? AND plan = ?",
+                                                  [survey, .text(variant), .text(kept.plan)])?.int("epoch")
+                guard kept.voided == state.voided, kept.epoch >= state.cut, kept.epoch >= current ?? kept.epoch else { return false }
                 try connection.run("DELETE FROM tally_snapshots WHERE survey_id = ? AND plan <> ?", [survey, .text(kept.plan)])
                 try connection.run("""
-                    INSERT INTO tally_snapshots (survey_id, variant, plan, upto, responses, data) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (survey_id, variant) DO UPDATE SET plan = excluded.plan, upto = excluded.upto,
-                        responses = excluded.responses, data = excluded.data
-                    """, [survey, .text(variant), .text(kept.plan), .integer(Int64(kept.upto)), .integer(Int64(kept.responses)), .blob(data)])
-                let covered = try connection.row("SELECT min(upto) AS upto FROM tally_snapshots WHERE survey_id = ?", [survey])?.int("upto") ?? 0
-                if covered > cut {
-                    try connection.run("DELETE FROM tally_log WHERE seq <= ?2 AND survey_id = ?1 AND seq < (SELECT max(seq) FROM tally_log)",
-                                       [survey, .integer(Int64(covered))])
+                    INSERT INTO tally_snapshots (survey_id, variant, plan, epoch, voided, extras, responses, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (survey_id, variant) DO UPDATE SET plan = excluded.plan, epoch = excluded.epoch, voided = excluded.voided,
+                        extras = excluded.extras, responses = excluded.responses, data = excluded.data
+                    """, [survey, .text(variant), .text(kept.plan), .integer(Int64(kept.epoch)), .integer(Int64(kept.voided)),
+                          .text(kept.extras.sorted().joined(separator: ",")), .integer(Int64(kept.responses)), .blob(data)])
+                let covered = try connection.row("SELECT min(epoch) AS epoch FROM tally_snapshots WHERE survey_id = ?", [survey])?.int("epoch") ?? -1
+                if covered > state.cut {
+                    try connection.run("DELETE FROM tally_log WHERE survey_id = ? AND epoch <= ?", [survey, .integer(Int64(covered))])
                     try connection.run("""
-                        INSERT INTO tally_cuts (survey_id, upto) VALUES (?, ?) ON CONFLICT (survey_id) DO UPDATE SET upto = excluded.upto
+                        INSERT INTO tally_epochs (survey_id, cut) VALUES (?1, ?2) ON CONFLICT (survey_id) DO UPDATE SET cut = ?2
                         """, [survey, .integer(Int64(covered))])
                 }
                 return true

@@ -230,50 +230,60 @@ public enum Schema {
             ) WITHOUT ROWID;
             """)
         m.register("0010-kept-tallies", """
-            -- Tallies kept between runs of `results`: a survey's tallies as of a point in this
-            -- log (`Database+KeptTallies`). Every response stored, by any path and any process,
-            -- is logged here in its own transaction by the trigger below; a run reads the kept
-            -- tallies and adds only the responses logged after them. A response deleted or
-            -- changed (the product never does either) leaves a mark (response_id NULL) that
-            -- makes every kept tally of its survey from before it void, so it is counted afresh.
-            -- One row appended per response, nothing else: no index and no AUTOINCREMENT (each
-            -- cost the durable POST about a tenth of its rate). Numbers are not used twice all
-            -- the same, because the last row is never cut away (a new row takes the last + 1).
+            -- Tallies kept between runs of `results` (`Database+KeptTallies`). Every response
+            -- stored, by any path and any process, is logged by the trigger below in the
+            -- transaction that stores it, under its survey's current epoch; a run that keeps a
+            -- tally first starts a new epoch, and the kept tally covers the epochs before it.
+            -- The next run reads the kept tally and adds the responses logged in later epochs.
+            -- The log keeps no order: within an epoch its rows lie in the order of the random
+            -- response ids (anonymous answers must not be told apart by when they came), and
+            -- an epoch starts only when a tally is kept and the current one holds 1,000 answers.
+            CREATE TABLE tally_epochs (
+                survey_id TEXT PRIMARY KEY,
+                epoch INTEGER NOT NULL DEFAULT 0,
+                -- The log's entries of epochs up to `cut` are gone (every kept tally covers them).
+                cut INTEGER NOT NULL DEFAULT -1,
+                -- How often a response of the survey was deleted or changed (the product never
+                -- does either): a kept tally read before that is void.
+                voided INTEGER NOT NULL DEFAULT 0
+            ) WITHOUT ROWID;
             CREATE TABLE tally_log (
-                seq INTEGER PRIMARY KEY,
                 survey_id TEXT NOT NULL,
-                response_id TEXT
-            );
+                epoch INTEGER NOT NULL,
+                response_id TEXT NOT NULL,
+                PRIMARY KEY (survey_id, epoch, response_id)
+            ) WITHOUT ROWID;
             CREATE TRIGGER responses_logged AFTER INSERT ON responses BEGIN
-                INSERT INTO tally_log (survey_id, response_id) VALUES (new.survey_id, new.id);
+                INSERT INTO tally_log (survey_id, epoch, response_id)
+                    VALUES (new.survey_id, coalesce((SELECT epoch FROM tally_epochs WHERE survey_id = new.survey_id), 0), new.id);
             END;
             CREATE TRIGGER responses_deleted AFTER DELETE ON responses BEGIN
-                INSERT INTO tally_log (survey_id, response_id) VALUES (old.survey_id, NULL);
+                INSERT INTO tally_epochs (survey_id, voided) VALUES (old.survey_id, 1)
+                    ON CONFLICT (survey_id) DO UPDATE SET voided = voided + 1;
                 DELETE FROM tally_snapshots WHERE survey_id = old.survey_id;
             END;
             CREATE TRIGGER responses_changed AFTER UPDATE ON responses BEGIN
-                INSERT INTO tally_log (survey_id, response_id) VALUES (old.survey_id, NULL);
-                INSERT INTO tally_log (survey_id, response_id) VALUES (new.survey_id, NULL);
+                INSERT INTO tally_epochs (survey_id, voided) VALUES (old.survey_id, 1)
+                    ON CONFLICT (survey_id) DO UPDATE SET voided = voided + 1;
+                INSERT INTO tally_epochs (survey_id, voided) VALUES (new.survey_id, 1)
+                    ON CONFLICT (survey_id) DO UPDATE SET voided = voided + 1;
                 DELETE FROM tally_snapshots WHERE survey_id IN (old.survey_id, new.survey_id);
             END;
 
             -- One kept tally per survey and kind (`variant`: the breakdown and whether free texts
             -- are kept), for the survey's questions as they were (`plan`, a fingerprint of what
-            -- the tally reads), covering every response logged up to `upto`.
+            -- the tally reads): every response logged in epochs up to `epoch`, and those of later
+            -- epochs listed in `extras` (stored while the tally was being read; comma-separated).
             CREATE TABLE tally_snapshots (
                 survey_id TEXT NOT NULL,
                 variant TEXT NOT NULL,
                 plan TEXT NOT NULL,
-                upto INTEGER NOT NULL,
+                epoch INTEGER NOT NULL,
+                voided INTEGER NOT NULL,
+                extras TEXT NOT NULL,
                 responses INTEGER NOT NULL,
                 data BLOB NOT NULL,
                 PRIMARY KEY (survey_id, variant)
-            ) WITHOUT ROWID;
-            -- How far a survey's log was cut: its entries up to `upto` are gone, so no tally
-            -- from before that point can be kept any more.
-            CREATE TABLE tally_cuts (
-                survey_id TEXT PRIMARY KEY,
-                upto INTEGER NOT NULL
             ) WITHOUT ROWID;
             """)
         return m

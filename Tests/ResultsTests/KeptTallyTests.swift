@@ -69,8 +69,8 @@ struct KeptTallyTests {
             stored += size
             if step == 4 { _ = try database.purge(surveyID: survey.id) }
             for (by, texts) in variants(survey) {
-                let before = try database.connection.row("SELECT upto FROM tally_snapshots WHERE survey_id = ? AND variant = ?",
-                                                         [.text(survey.id), .text(ResultsTally(survey: survey, by: by, keepingTexts: texts).keptVariant)])?.int("upto")
+                let before = try database.connection.row("SELECT epoch FROM tally_snapshots WHERE survey_id = ? AND variant = ?",
+                                                         [.text(survey.id), .text(ResultsTally(survey: survey, by: by, keepingTexts: texts).keptVariant)])?.int("epoch")
                 let kept = try document(survey, by: by, texts: texts, database, keep)
                 #expect(kept == (try document(survey, by: by, texts: texts, database, recount)), "step \(step), by \(by ?? "none"), texts \(texts)")
                 if before != nil { keptUsed += 1 }
@@ -80,13 +80,18 @@ struct KeptTallyTests {
         #expect(keptUsed == 9 * variants(survey).count, "every run after the first continued a kept tally")
         let count = try database.connection.row("SELECT count(*) AS n FROM tally_snapshots WHERE survey_id = ?", [.text(survey.id)])?.int("n")
         #expect(count == variants(survey).count)
+        // The log keeps no order of the answers: no row number or time, and an epoch starts
+        // only when a tally is kept and the current one holds 1,000 answers: the first count
+        // covered the 300 by id, the epoch started at step 3 (1,043), none since (760 more).
+        #expect(try database.connection.rows("PRAGMA table_info(tally_log)").compactMap { $0.text("name") } == ["survey_id", "epoch", "response_id"])
+        #expect(try database.tallyEpoch(surveyID: survey.id).current == 1)
     }
 
     /// A valid kept tally that holds other numbers than the rows: what a run gives then shows
     /// whether it read the kept tally or the rows.
     func forge(_ survey: Survey, _ database: Database, variant: String, from responses: [StoredResponse]) throws {
         let forged = ResultsTally(survey: survey, by: nil, responses: responses)
-        let row = try #require(try database.connection.row("SELECT upto FROM tally_snapshots WHERE survey_id = ? AND variant = ?", [.text(survey.id), .text(variant)]))
+        let row = try #require(try database.connection.row("SELECT epoch FROM tally_snapshots WHERE survey_id = ? AND variant = ?", [.text(survey.id), .text(variant)]))
         try database.connection.run("UPDATE tally_snapshots SET data = ?, responses = ? WHERE survey_id = ? AND variant = ?",
                                     [.blob(TallyBytes.encode(overall: forged.overall, groups: forged.groups)), .integer(Int64(responses.count)),
                                      .text(survey.id), .text(variant)])
@@ -138,23 +143,29 @@ struct KeptTallyTests {
         }
     }
 
-    @Test("a tally read before a deletion, or behind the log's cut, is not kept; the log is cut to what every kept tally covers")
+    @Test("a tally read before a deletion, behind the log's cut or behind the one kept is not kept; the log is cut to what every kept tally covers")
     func staleKeepsRefused() throws {
         let survey = conditionSurvey(keyable: true)
         let database = try database(survey, conditionResponses(50, seed: 3))
-        let upto = try database.lastLogged()
-        #expect(upto > 0)
-        #expect(try database.connection.row("SELECT count(*) AS n FROM tally_log WHERE survey_id = ?", [.text(survey.id)])?.int("n") == 50)
+        func logged() throws -> [Int] { try database.connection.rows("SELECT epoch FROM tally_log WHERE survey_id = ?", [.text(survey.id)]).compactMap { $0.int("epoch") } }
+        #expect(try logged() == Array(repeating: 0, count: 50))
         let plan = TallyPlan(survey).fingerprint
-        #expect(try database.keepTally(surveyID: survey.id, variant: "all", KeptTally(plan: plan, upto: upto, responses: 50), data: [1]))
-        #expect(try database.connection.rows("SELECT seq FROM tally_log WHERE survey_id = ?", [.text(survey.id)]).map { $0.int("seq") } == [upto],
-                "every entry up to the kept tally is cut but the last, whose number the next continues")
+        #expect(try database.startTallyEpoch(surveyID: survey.id, fewest: 51) == 0, "50 answers are too few to close an epoch")
+        #expect(try database.startTallyEpoch(surveyID: survey.id, fewest: 50) == 1)
         try store(conditionResponses(5, seed: 4), survey, in: database, path: 0)
-        #expect(!(try database.keepTally(surveyID: survey.id, variant: "by:kommune", KeptTally(plan: plan, upto: upto - 1, responses: 49), data: [1])),
+        #expect(try logged() == Array(repeating: 0, count: 50) + Array(repeating: 1, count: 5))
+        #expect(try database.keepTally(surveyID: survey.id, variant: "all", KeptTally(plan: plan, epoch: 0, voided: 0, extras: [], responses: 50), data: [1]))
+        #expect(try logged() == Array(repeating: 1, count: 5), "the epoch every kept tally covers is cut")
+        #expect(!(try database.keepTally(surveyID: survey.id, variant: "by:kommune", KeptTally(plan: plan, epoch: -1, voided: 0, extras: [], responses: 49), data: [1])),
                 "entries before the cut are gone: a tally from before it cannot be continued")
+        #expect(try database.startTallyEpoch(surveyID: survey.id, fewest: 5) == 2)
+        #expect(try database.keepTally(surveyID: survey.id, variant: "all", KeptTally(plan: plan, epoch: 1, voided: 0, extras: [], responses: 55), data: [2]))
+        #expect(!(try database.keepTally(surveyID: survey.id, variant: "all", KeptTally(plan: plan, epoch: 0, voided: 0, extras: [], responses: 50), data: [1])),
+                "an older tally does not replace a newer one")
         try database.connection.run("DELETE FROM responses WHERE id = 'r00001'")
-        #expect(!(try database.keepTally(surveyID: survey.id, variant: "all", KeptTally(plan: plan, upto: upto, responses: 50), data: [1])),
-                "a response was deleted after the point the tally was read at")
+        #expect(try database.tallyEpoch(surveyID: survey.id).voided == 1)
+        #expect(!(try database.keepTally(surveyID: survey.id, variant: "all", KeptTally(plan: plan, epoch: 2, voided: 0, extras: [], responses: 54), data: [1])),
+                "a response was deleted after the tally was read")
     }
 
     @Test("responses stored by the response writer on its own thread while tallies are counted, kept and continued: the last equals a recount")

@@ -35,6 +35,7 @@ func database(_ survey: Survey, _ responses: [StoredResponse]) throws -> Databas
             try database.connection.run("INSERT INTO responses (id, survey_id, submitted, source, attributes, answers) VALUES (?, ?, '2027-03-01', 'form', ?, ?)",
                                         [.text(String(format: "r%05d", i)), .text(survey.id), .text(attributes), .text(answers)])
         }
+        try database.connection.run("UPDATE surveys SET response_count = ? WHERE id = ?", [.integer(Int64(responses.count)), .text(survey.id)])
     }
     return database
 }

@@ -33,7 +33,7 @@ struct ParticipantStoreTests {
         let again = try Database(directory: dir)
         let tables = try again.connection.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { $0.text("name") }
         #expect(tables == ["admin_sessions", "daemon_keys", "drafts", "event_queue", "mail_queue", "participants", "responses", "schema_migrations", "surveys",
-                          "tally_cuts", "tally_log", "tally_snapshots", "webhook_receipts"])
+                          "tally_epochs", "tally_log", "tally_snapshots", "webhook_receipts"])
     }
 
     @Test("re-importing the same person (other case) updates them and keeps their token")
