@@ -29,14 +29,14 @@ extension ResultsTally {
     }
 
     /// The kept tally with the responses stored since added, or nil when none holds (or more
-    /// were stored since than it holds: reading every row in order is then faster than looking
-    /// each up). When a tenth or more is added, a new epoch is started first (if the current
+    /// than a quarter of it was stored since: reading every row in order is then about as fast
+    /// as looking each up). When a tenth or more is added, a new epoch is started first (if the current
     /// one holds enough) and the sum kept.
     func continueKept(_ database: Database, keeping: TallyKeeping) throws -> ResultsTally? {
         let fingerprint = plan.fingerprint
         guard let known = try database.keptTally(surveyID: survey.id, variant: keptVariant), known.plan == fingerprint else { return nil }
         let added = try database.loggedCount(surveyID: survey.id, after: known.epoch) - known.extras.count
-        guard added <= max(known.responses, keeping.minimum) else { return nil }
+        guard added <= max(known.responses / 4, keeping.minimum) else { return nil }
         let covers = added > 0 && added * 10 >= known.responses ? (try? database.startTallyEpoch(surveyID: survey.id)).map { $0 - 1 } : nil
         let found = try database.reading { () -> (ResultsTally, LogPoint)? in
             let loaded = try database.withKeptTally(surveyID: survey.id, variant: keptVariant) { kept, bytes -> (KeptTally, Tallies, [String: Tallies])? in

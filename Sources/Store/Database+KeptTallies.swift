@@ -45,6 +45,18 @@ extension Database {
         }
     }
 
+    /// Notes responses just stored (`ids`, in the transaction that stores them) in the tally
+    /// log under the survey's current epoch: in one row when they were stored `together` with
+    /// ids that share a half (`ResponseIDs`), else one row each.
+    func noteForTally(surveyID: String, _ ids: [String], together: Bool) throws {
+        let epoch = try tallyEpoch(surveyID: surveyID).current
+        let rows = together ? [ids.sorted()] : ids.map { [$0] }
+        for row in rows {
+            try connection.run("INSERT INTO tally_log (survey_id, epoch, first_id, response_ids, responses) VALUES (?, ?, ?, ?, ?)",
+                               [.text(surveyID), .integer(Int64(epoch)), .text(row[0]), .text(row.joined(separator: ",")), .integer(Int64(row.count))])
+        }
+    }
+
     public func tallyEpoch(surveyID: String) throws -> TallyEpoch {
         guard let row = try connection.row("SELECT epoch, cut, voided FROM tally_epochs WHERE survey_id = ?", [.text(surveyID)]) else { return TallyEpoch() }
         return TallyEpoch(current: row.int("epoch") ?? 0, cut: row.int("cut") ?? -1, voided: row.int("voided") ?? 0)
@@ -59,8 +71,8 @@ extension Database {
         try connection.waiting(atMost: patience) {
             try connection.transaction {
                 let current = try tallyEpoch(surveyID: surveyID).current
-                let held = try connection.row("SELECT count(*) AS n FROM (SELECT 1 FROM tally_log WHERE survey_id = ? AND epoch = ? LIMIT ?)",
-                                              [.text(surveyID), .integer(Int64(current)), .integer(Int64(fewest))])?.int("n") ?? 0
+                let held = try connection.row("SELECT coalesce(sum(responses), 0) AS n FROM tally_log WHERE survey_id = ? AND epoch = ?",
+                                              [.text(surveyID), .integer(Int64(current))])?.int("n") ?? 0
                 guard held >= fewest else { return current }
                 try connection.run("""
                     INSERT INTO tally_epochs (survey_id, epoch) VALUES (?, 1) ON CONFLICT (survey_id) DO UPDATE SET epoch = epoch + 1
@@ -72,13 +84,17 @@ extension Database {
 
     /// The ids logged for `surveyID` in epochs after `epoch`.
     public func loggedIDs(surveyID: String, after epoch: Int) throws -> Set<String> {
-        Set(try connection.rows("SELECT response_id FROM tally_log WHERE survey_id = ? AND epoch > ?", [.text(surveyID), .integer(Int64(epoch))])
-            .compactMap { $0.text("response_id") })
+        var ids = Set<String>()
+        for row in try connection.rows("SELECT response_ids FROM tally_log WHERE survey_id = ? AND epoch > ?", [.text(surveyID), .integer(Int64(epoch))]) {
+            for id in (row.text("response_ids") ?? "").split(separator: ",") { ids.insert(String(id)) }
+        }
+        return ids
     }
 
     /// How many responses are logged for `surveyID` in epochs after `epoch`.
     public func loggedCount(surveyID: String, after epoch: Int) throws -> Int {
-        try connection.row("SELECT count(*) AS n FROM tally_log WHERE survey_id = ? AND epoch > ?", [.text(surveyID), .integer(Int64(epoch))])?.int("n") ?? 0
+        try connection.row("SELECT coalesce(sum(responses), 0) AS n FROM tally_log WHERE survey_id = ? AND epoch > ?",
+                           [.text(surveyID), .integer(Int64(epoch))])?.int("n") ?? 0
     }
 
     /// What is kept for `surveyID` and `variant`, without its bytes; nil when nothing is.
@@ -102,20 +118,19 @@ extension Database {
 
     /// Hands the attributes (or the source) and answers of each response of `surveyID` logged
     /// in epochs after `epoch`, except those in `skipping`, to `body`, as `forEachResponseText`
-    /// does; returns how many it handed.
+    /// does (each looked up by its id); returns how many it handed.
     @discardableResult
     public func forEachLoggedResponse(surveyID: String, after epoch: Int, skipping: Set<String>, with column: ResponseGroupColumn = .attributes,
                                       _ body: (_ attributes: UnsafeBufferPointer<UInt8>, _ answers: UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Int {
-        let statement = try connection.cached("""
-            SELECT l.response_id, r.\(column.rawValue), r.answers FROM tally_log l JOIN responses r ON r.survey_id = l.survey_id AND r.id = l.response_id
-            WHERE l.survey_id = ?1 AND l.epoch > ?2
-            """)
-        try statement.bind([.text(surveyID), .integer(Int64(epoch))])
+        let ids = try loggedIDs(surveyID: surveyID, after: epoch).subtracting(skipping)
+        let statement = try connection.cached("SELECT \(column.rawValue), answers FROM responses WHERE survey_id = ? AND id = ?")
         var count = 0
-        while try statement.step() {
-            if !skipping.isEmpty, let id = statement.text(0), skipping.contains(id) { continue }
+        for id in ids {
+            try statement.bind([.text(surveyID), .text(id)])
+            guard try statement.step() else { continue }
             count += 1
-            try statement.withText(1) { attributes in try statement.withText(2) { answers in try body(attributes, answers) } }
+            try statement.withText(0) { attributes in try statement.withText(1) { answers in try body(attributes, answers) } }
+            statement.reset()
         }
         return count
     }

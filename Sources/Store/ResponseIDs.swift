@@ -83,14 +83,21 @@ extension Database {
                 var outcomes: [StoreOutcome] = []
                 outcomes.reserveCapacity(responses.count)
                 var stored = [Int](repeating: 0, count: plan.surveys.count)   // per survey of the plan
+                var storedIDs = [[String]](repeating: [], count: plan.surveys.count)
                 for (n, response) in responses.enumerated() {
                     let outcome = try insert(response, id: plan.ids[n], now: now, counted: false)
                     outcomes.append(outcome)
-                    if case .stored = outcome { stored[plan.survey[n]] += 1 }
+                    if case .stored = outcome {
+                        stored[plan.survey[n]] += 1
+                        storedIDs[plan.survey[n]].append(plan.ids[n])
+                    }
                 }
                 // One count update per survey, not per answer.
                 for (i, count) in stored.enumerated() where count > 0 { try addToCount(plan.surveys[i].id, count) }
                 try ResponseIDs.check(plan, stored: stored)
+                for (i, ids) in storedIDs.enumerated() where !ids.isEmpty {
+                    try noteForTally(surveyID: plan.surveys[i].id, ids, together: plan.surveys[i].least != nil)
+                }
                 return outcomes
             }
         }

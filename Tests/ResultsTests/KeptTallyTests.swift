@@ -83,7 +83,7 @@ struct KeptTallyTests {
         // The log keeps no order of the answers: no row number or time, and an epoch starts
         // only when a tally is kept and the current one holds 1,000 answers: the first count
         // covered the 300 by id, the epoch started at step 3 (1,043), none since (760 more).
-        #expect(try database.connection.rows("PRAGMA table_info(tally_log)").compactMap { $0.text("name") } == ["survey_id", "epoch", "response_id"])
+        #expect(try database.connection.rows("PRAGMA table_info(tally_log)").compactMap { $0.text("name") } == ["survey_id", "epoch", "first_id", "response_ids", "responses"])
         #expect(try database.tallyEpoch(surveyID: survey.id).current == 1)
     }
 
@@ -147,15 +147,21 @@ struct KeptTallyTests {
     func staleKeepsRefused() throws {
         let survey = conditionSurvey(keyable: true)
         let database = try database(survey, conditionResponses(50, seed: 3))
-        func logged() throws -> [Int] { try database.connection.rows("SELECT epoch FROM tally_log WHERE survey_id = ?", [.text(survey.id)]).compactMap { $0.int("epoch") } }
-        #expect(try logged() == Array(repeating: 0, count: 50))
+        /// Responses logged per epoch.
+        func logged() throws -> [Int: Int] {
+            Dictionary(try database.connection.rows("SELECT epoch, sum(responses) AS n FROM tally_log WHERE survey_id = ? GROUP BY epoch", [.text(survey.id)])
+                .map { ($0.int("epoch")!, $0.int("n")!) }, uniquingKeysWith: +)
+        }
+        #expect(try logged() == [0: 50])
         let plan = TallyPlan(survey).fingerprint
         #expect(try database.startTallyEpoch(surveyID: survey.id, fewest: 51) == 0, "50 answers are too few to close an epoch")
         #expect(try database.startTallyEpoch(surveyID: survey.id, fewest: 50) == 1)
         try store(conditionResponses(5, seed: 4), survey, in: database, path: 0)
-        #expect(try logged() == Array(repeating: 0, count: 50) + Array(repeating: 1, count: 5))
+        #expect(try logged() == [0: 50, 1: 5])
+        #expect(try database.connection.row("SELECT count(*) AS n FROM tally_log WHERE epoch = 1")?.int("n") == 1,
+                "five answers stored together, their ids sharing a half: one row")
         #expect(try database.keepTally(surveyID: survey.id, variant: "all", KeptTally(plan: plan, epoch: 0, voided: 0, extras: [], responses: 50), data: [1]))
-        #expect(try logged() == Array(repeating: 1, count: 5), "the epoch every kept tally covers is cut")
+        #expect(try logged() == [1: 5], "the epoch every kept tally covers is cut")
         #expect(!(try database.keepTally(surveyID: survey.id, variant: "by:kommune", KeptTally(plan: plan, epoch: -1, voided: 0, extras: [], responses: 49), data: [1])),
                 "entries before the cut are gone: a tally from before it cannot be continued")
         #expect(try database.startTallyEpoch(surveyID: survey.id, fewest: 5) == 2)

@@ -35,6 +35,9 @@ func database(_ survey: Survey, _ responses: [StoredResponse]) throws -> Databas
             try database.connection.run("INSERT INTO responses (id, survey_id, submitted, source, attributes, answers) VALUES (?, ?, '2027-03-01', 'form', ?, ?)",
                                         [.text(String(format: "r%05d", i)), .text(survey.id), .text(attributes), .text(answers)])
         }
+        // Noted for kept tallies and counted on the survey's row, as `Database.insert` does.
+        try database.connection.run("INSERT INTO tally_log (survey_id, epoch, first_id, response_ids, responses) SELECT survey_id, 0, id, id, 1 FROM responses WHERE survey_id = ?",
+                                    [.text(survey.id)])
         try database.connection.run("UPDATE surveys SET response_count = ? WHERE id = ?", [.integer(Int64(responses.count)), .text(survey.id)])
     }
     return database
