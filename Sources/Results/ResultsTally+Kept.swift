@@ -39,8 +39,10 @@ extension ResultsTally {
         guard added <= max(known.responses / 4, keeping.minimum) else { return nil }
         let covers = added > 0 && added * 10 >= known.responses ? (try? database.startTallyEpoch(surveyID: survey.id)).map { $0 - 1 } : nil
         let found = try database.reading { () -> (ResultsTally, LogPoint)? in
+            // No more responses than the survey has stored (the count on its row, read here).
+            let stored = try database.responseCount(surveyID: survey.id)
             let loaded = try database.withKeptTally(surveyID: survey.id, variant: keptVariant) { kept, bytes -> (KeptTally, Tallies, [String: Tallies])? in
-                guard kept.plan == fingerprint, let decoded = try? TallyBytes.decode(bytes, plan) else { return nil }
+                guard kept.plan == fingerprint, let decoded = try? TallyBytes.decode(bytes, plan, responses: stored) else { return nil }
                 return (kept, decoded.overall, decoded.groups)
             }
             let state = try database.tallyEpoch(surveyID: survey.id)

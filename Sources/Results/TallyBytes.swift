@@ -20,14 +20,21 @@ enum TallyBytes {
         return writer.bytes
     }
 
-    static func decode(_ raw: UnsafeRawBufferPointer, _ plan: TallyPlan) throws -> (overall: Tallies, groups: [String: Tallies]) {
+    /// The tallies in `raw`, for the questions of `plan`, of at most `responses` responses (the
+    /// survey's stored count): no count may exceed that, nor a group's the whole, so bytes
+    /// written by anyone cannot ask for more memory than a count of the rows takes, nor make
+    /// a sum overflow.
+    static func decode(_ raw: UnsafeRawBufferPointer, _ plan: TallyPlan, responses: Int) throws -> (overall: Tallies, groups: [String: Tallies]) {
         var reader = Reader(raw: raw)
         guard try reader.int() == version else { throw Unreadable() }
-        let overall = try reader.tallies(plan)
+        let overall = try reader.tallies(plan, atMost: responses)
         var groups: [String: Tallies] = [:]
+        var grouped = 0
         for _ in 0..<(try reader.count(atLeast: 8)) {
             let name = String(decoding: try reader.text(), as: UTF8.self)
-            groups[name] = try reader.tallies(plan)
+            let group = try reader.tallies(plan, atMost: overall.responses - grouped)
+            grouped += group.responses
+            groups[name] = group
         }
         guard reader.p == raw.count else { throw Unreadable() }
         return (overall, groups)
@@ -107,9 +114,16 @@ enum TallyBytes {
             return n
         }
 
-        mutating func ints(_ expected: Int) throws -> [Int] {
+        /// `expected` integers, each from 0 to `limit`.
+        mutating func ints(_ expected: Int, atMost limit: Int) throws -> [Int] {
             guard try int() == expected, raw.count - p >= expected * 8 else { throw Unreadable() }
-            return try (0..<expected).map { _ in try int() }
+            return try (0..<expected).map { _ in try number(atMost: limit) }
+        }
+
+        mutating func number(atMost limit: Int) throws -> Int {
+            let n = try int()
+            guard n >= 0, n <= limit else { throw Unreadable() }
+            return n
         }
 
         mutating func text() throws -> UnsafeRawBufferPointer {
@@ -118,22 +132,22 @@ enum TallyBytes {
             return UnsafeRawBufferPointer(rebasing: raw[p..<p + n])
         }
 
-        mutating func tallies(_ plan: TallyPlan) throws -> Tallies {
+        mutating func tallies(_ plan: TallyPlan, atMost limit: Int) throws -> Tallies {
             var tallies = Tallies(plan)
-            tallies.responses = try int()
-            guard tallies.responses >= 0, tallies.responses <= Int(Int32.max), try int() == plan.entries.count else { throw Unreadable() }
+            tallies.responses = try number(atMost: limit)
+            guard try int() == plan.entries.count else { throw Unreadable() }
             for i in plan.entries.indices { try question(&tallies.questions[i], of: tallies.responses) }
             return tallies
         }
 
-        /// Reads into `q`, made for its question: every list must have the length it has there, and
-        /// no more answers than `responses`.
+        /// Reads into `q`, made for its question: every list must have the length it has there,
+        /// and every count lie between 0 and `responses` (a ranking's sum of places up to
+        /// `responses` times its options).
         mutating func question(_ q: inout QuestionTally, of responses: Int) throws {
-            q.answered = try int()
-            guard q.answered >= 0, q.answered <= responses else { throw Unreadable() }
-            q.skipped = try int()
-            q.notShown = try int()
-            q.counts = try ints(q.counts.count)
+            q.answered = try number(atMost: responses)
+            q.skipped = try number(atMost: responses)
+            q.notShown = try number(atMost: responses)
+            q.counts = try ints(q.counts.count, atMost: responses)
             let runs = try count(atLeast: 16)
             for _ in 0..<runs {
                 let value = Double(bitPattern: UInt64(UInt(bitPattern: try int())))
@@ -145,12 +159,12 @@ enum TallyBytes {
             for _ in 0..<(try count(atLeast: 8)) {
                 try text().withMemoryRebound(to: UInt8.self) { q.texts.append($0) }
             }
-            q.rowAnswered = try ints(q.rowAnswered.count)
+            q.rowAnswered = try ints(q.rowAnswered.count, atMost: responses)
             guard try int() == q.rowCounts.count else { throw Unreadable() }
-            for r in q.rowCounts.indices { q.rowCounts[r] = try ints(q.rowCounts[r].count) }
-            q.rankSums = try ints(q.rankSums.count)
-            q.ranked = try ints(q.ranked.count)
-            q.first = try ints(q.first.count)
+            for r in q.rowCounts.indices { q.rowCounts[r] = try ints(q.rowCounts[r].count, atMost: responses) }
+            q.rankSums = try ints(q.rankSums.count, atMost: responses * q.rankSums.count)
+            q.ranked = try ints(q.ranked.count, atMost: responses)
+            q.first = try ints(q.first.count, atMost: responses)
         }
     }
 }

@@ -26,7 +26,8 @@ public struct TallyEpoch: Sendable, Equatable {
     public var current = 0
     /// Entries of epochs up to this one are cut away.
     public var cut = -1
-    /// How often a response of the survey was deleted or changed.
+    /// How often something happened that a kept tally cannot follow (an anonymous answer
+    /// stored alone, a response deleted or changed).
     public var voided = 0
 }
 
@@ -47,8 +48,17 @@ extension Database {
 
     /// Notes responses just stored (`ids`, in the transaction that stores them) in the tally
     /// log under the survey's current epoch: in one row when they were stored `together` with
-    /// ids that share a half (`ResponseIDs`), else one row each.
-    func noteForTally(surveyID: String, _ ids: [String], together: Bool) throws {
+    /// ids that share a half (`ResponseIDs`), else one row each. An `anonymous` answer stored
+    /// alone is not noted (a row of its own would tell it apart as one of the newest): the
+    /// survey's kept tallies are made void and deleted instead (what they held subtracted from
+    /// the results would be that answer), and the next run counts every row.
+    func noteForTally(surveyID: String, _ ids: [String], together: Bool, anonymous: Bool) throws {
+        guard together || !anonymous else {
+            try connection.run("INSERT INTO tally_epochs (survey_id, voided) VALUES (?, 1) ON CONFLICT (survey_id) DO UPDATE SET voided = voided + 1",
+                               [.text(surveyID)])
+            try connection.run("DELETE FROM tally_snapshots WHERE survey_id = ?", [.text(surveyID)])
+            return
+        }
         let epoch = try tallyEpoch(surveyID: surveyID).current
         let rows = together ? [ids.sorted()] : ids.map { [$0] }
         for row in rows {
@@ -135,9 +145,9 @@ extension Database {
         return count
     }
 
-    /// Keeps `data` as the tally of `surveyID` and `variant`, unless it no longer holds (a
-    /// response deleted or changed since it was read; its epochs cut away) or the one kept
-    /// covers more. Drops the survey's tallies of other questions and cuts the log entries that
+    /// Keeps `data` as the tally of `surveyID` and `variant`, unless it no longer holds (made
+    /// void since it was read; its epochs cut away) or the one kept covers more. Drops the
+    /// survey's tallies of other questions or two epochs behind, and cuts the log entries that
     /// every kept tally of the survey covers. Waits at most `patience` milliseconds for the
     /// write lock. Returns whether it was kept.
     @discardableResult
@@ -149,7 +159,10 @@ extension Database {
                 let current = try connection.row("SELECT epoch FROM tally_snapshots WHERE survey_id = ? AND variant = ? AND plan = ?",
                                                   [survey, .text(variant), .text(kept.plan)])?.int("epoch")
                 guard kept.voided == state.voided, kept.epoch >= state.cut, kept.epoch >= current ?? kept.epoch else { return false }
-                try connection.run("DELETE FROM tally_snapshots WHERE survey_id = ? AND plan <> ?", [survey, .text(kept.plan)])
+                // Tallies of other questions, and those two epochs or more behind (a breakdown
+                // nobody asked for in a while): they would keep the log from being cut.
+                try connection.run("DELETE FROM tally_snapshots WHERE survey_id = ? AND (plan <> ? OR epoch < ?)",
+                                   [survey, .text(kept.plan), .integer(Int64(kept.epoch - 1))])
                 try connection.run("""
                     INSERT INTO tally_snapshots (survey_id, variant, plan, epoch, voided, extras, responses, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (survey_id, variant) DO UPDATE SET plan = excluded.plan, epoch = excluded.epoch, voided = excluded.voided,

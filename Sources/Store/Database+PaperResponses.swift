@@ -59,7 +59,7 @@ extension Database {
                 guard case .stored = outcome else { throw PaperImportConflict(index: n, outcome: outcome) }
             }
             try addToCount(survey.id, responses.count)
-            try noteForTally(surveyID: survey.id, plan.ids, together: plan.surveys.first?.least != nil)
+            try noteForTally(surveyID: survey.id, plan.ids, together: plan.surveys.first?.least != nil, anonymous: responses[0].anonymous)
             return plan.ids
         }
     }

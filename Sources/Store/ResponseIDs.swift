@@ -96,7 +96,8 @@ extension Database {
                 for (i, count) in stored.enumerated() where count > 0 { try addToCount(plan.surveys[i].id, count) }
                 try ResponseIDs.check(plan, stored: stored)
                 for (i, ids) in storedIDs.enumerated() where !ids.isEmpty {
-                    try noteForTally(surveyID: plan.surveys[i].id, ids, together: plan.surveys[i].least != nil)
+                    let anonymous = responses.first { $0.surveyID == plan.surveys[i].id }?.anonymous ?? true
+                    try noteForTally(surveyID: plan.surveys[i].id, ids, together: plan.surveys[i].least != nil, anonymous: anonymous)
                 }
                 return outcomes
             }

@@ -239,15 +239,18 @@ public enum Schema {
             -- response ids (anonymous answers must not be told apart by when they came), and an
             -- epoch starts only when a tally is kept and the current one holds 1,000 answers.
             -- Answers stored together whose ids share a half (`ResponseIDs`) are noted in one
-            -- row, which tells no more than their ids do: one row per answer (or any trigger on
-            -- responses, even one that does nothing) cost each durable POST 4-5 us, a tenth.
+            -- row, which tells no more than their ids do (one row per answer, or any trigger on
+            -- responses, even one that does nothing, cost each durable POST 4-5 us, a tenth).
+            -- An anonymous answer stored alone is not noted at all (see `voided`).
             CREATE TABLE tally_epochs (
                 survey_id TEXT PRIMARY KEY,
                 epoch INTEGER NOT NULL DEFAULT 0,
                 -- The log's entries of epochs up to `cut` are gone (every kept tally covers them).
                 cut INTEGER NOT NULL DEFAULT -1,
-                -- How often a response of the survey was deleted or changed (the product never
-                -- does either): a kept tally read before that is void.
+                -- How often something happened that a kept tally cannot follow: an anonymous
+                -- answer stored alone (not noted: a row of its own would tell it apart as one of
+                -- the newest), a response deleted or changed (the product never does either).
+                -- A kept tally read before that is void.
                 voided INTEGER NOT NULL DEFAULT 0
             ) WITHOUT ROWID;
             CREATE TABLE tally_log (

@@ -41,11 +41,11 @@ struct KeptTallyTests {
         }
     }
 
-    /// Stores `responses` as the daemon's form does (through the response writer's insert), as
-    /// the webhook does, or as a paper import does, by `path`.
+    /// Stores `responses` in one transaction as a paper import does, with the source of the
+    /// form, the webhook (not anonymous) or paper, by `path`.
     func store(_ responses: [StoredResponse], _ survey: Survey, in database: Database, path: Int) throws {
         let new = responses.map { r in
-            NewResponse(surveyID: survey.id, token: nil, anonymous: true, carried: [],
+            NewResponse(surveyID: survey.id, token: nil, anonymous: path % 3 != 1, carried: [],
                         answers: CheckedAnswers(answers: r.answers, otherTexts: r.other).json(in: survey),
                         source: ["form", "webhook", "paper"][path % 3], attributes: r.attributes.sorted { $0.key < $1.key })
         }
@@ -77,7 +77,8 @@ struct KeptTallyTests {
             }
         }
         #expect(stored == 1803)
-        #expect(keptUsed == 9 * variants(survey).count, "every run after the first continued a kept tally")
+        #expect(keptUsed == 7 * variants(survey).count,
+                "every run after the first continued a kept tally, but after steps 2 and 9 (anonymous answers stored alone: none kept)")
         let count = try database.connection.row("SELECT count(*) AS n FROM tally_snapshots WHERE survey_id = ?", [.text(survey.id)])?.int("n")
         #expect(count == variants(survey).count)
         // The log keeps no order of the answers: no row number or time, and an epoch starts
@@ -96,6 +97,50 @@ struct KeptTallyTests {
                                     [.blob(TallyBytes.encode(overall: forged.overall, groups: forged.groups)), .integer(Int64(responses.count)),
                                      .text(survey.id), .text(variant)])
         _ = row
+    }
+
+    @Test("anonymous answers stored alone are not noted (the kept tallies are void instead), answers stored together are one row, others one row each")
+    func notedWithoutOrder() throws {
+        let survey = conditionSurvey(keyable: true)
+        let database = try database(survey, conditionResponses(30, seed: 30))
+        func rows() throws -> [Int] { try database.connection.rows("SELECT responses FROM tally_log WHERE survey_id = ? ORDER BY responses", [.text(survey.id)]).compactMap { $0.int("responses") } }
+        let before = try rows()
+        try store(conditionResponses(1, seed: 31), survey, in: database, path: 0)
+        #expect(try rows() == before, "an anonymous answer alone: no row")
+        #expect(try database.tallyEpoch(surveyID: survey.id).voided == 1)
+        try store(conditionResponses(4, seed: 32), survey, in: database, path: 2)
+        #expect(try rows() == before && database.tallyEpoch(surveyID: survey.id).voided == 2, "four anonymous answers do not share a half: no rows")
+        try store(conditionResponses(6, seed: 33), survey, in: database, path: 0)
+        #expect(try rows() == (before + [6]).sorted(), "six stored together, their ids sharing a half: one row")
+        try store(conditionResponses(2, seed: 34), survey, in: database, path: 1)
+        #expect(try rows() == (before + [1, 1, 6]).sorted(), "answers that carry their participant and time anyway: a row each")
+        #expect(try document(survey, by: nil, database, keep) == (try document(survey, by: nil, database, recount)))
+        #expect(try database.connection.row("SELECT count(*) AS n FROM tally_snapshots")?.int("n") == 1)
+        try store(conditionResponses(1, seed: 35), survey, in: database, path: 0)
+        #expect(try database.connection.row("SELECT count(*) AS n FROM tally_snapshots")?.int("n") == 0,
+                "no kept tally to subtract from the results (the difference would be that answer)")
+        #expect(try document(survey, by: nil, database, keep) == (try document(survey, by: nil, database, recount)), "void: counted again")
+    }
+
+    @Test("bytes that claim more than the survey has stored, or a count beyond its responses, are refused before anything is allocated")
+    func boundedBytes() throws {
+        let survey = conditionSurvey(keyable: true)
+        let plan = TallyPlan(survey)
+        let tally = ResultsTally(survey: survey, by: "kommune", responses: conditionResponses(40, seed: 40))
+        let bytes = TallyBytes.encode(overall: tally.overall, groups: tally.groups)
+        func decodes(_ bytes: [UInt8], _ stored: Int) -> Bool { bytes.withUnsafeBytes { (try? TallyBytes.decode($0, plan, responses: stored)) != nil } }
+        #expect(decodes(bytes, 40))
+        #expect(!decodes(bytes, 39), "more responses than stored")
+        var huge = tally
+        huge.overall.questions[0].counts[0] = .max
+        #expect(!decodes(TallyBytes.encode(overall: huge.overall, groups: huge.groups), 40), "a count beyond the responses (a sum would overflow)")
+        var many = tally
+        many.overall.questions[2].answered = 41
+        #expect(!decodes(TallyBytes.encode(overall: many.overall, groups: many.groups), 1 << 40), "answered beyond the responses")
+        var greedy = tally
+        let name = try #require(greedy.groups.keys.first)
+        greedy.groups[name]!.responses = 41
+        #expect(!decodes(TallyBytes.encode(overall: greedy.overall, groups: greedy.groups), 1 << 40), "a group larger than the whole")
     }
 
     @Test("a run reads the kept tally, not the rows: a forged one shows through until --recount")
