@@ -20,8 +20,9 @@ public struct TallyKeeping: Sendable {
 /// responses logged since (`Database+KeptTallies`: the epochs after it), and is done. All of
 /// it happens in one read transaction, so the sum is exactly what a count of every row in
 /// that transaction would give (`KeptTallyTests` compares them). A kept tally is used only for
-/// the questions it was made for (`TallyPlan.fingerprint`), and not at all once a response of
-/// the survey was deleted or changed after it.
+/// the questions it was made for (`TallyPlan.fingerprint`), and not at all once something
+/// happened that it cannot follow (`TallyEpoch.voided`: an anonymous answer stored alone, a
+/// response deleted or changed).
 extension ResultsTally {
     /// The name under which this kind of tally is kept: its breakdown and whether it keeps texts.
     var keptVariant: String {
@@ -30,8 +31,8 @@ extension ResultsTally {
 
     /// The kept tally with the responses stored since added, or nil when none holds (or more
     /// than a quarter of it was stored since: reading every row in order is then about as fast
-    /// as looking each up). When a tenth or more is added, a new epoch is started first (if the current
-    /// one holds enough) and the sum kept.
+    /// as looking each up). When a tenth or more is added, a new epoch is started first (if
+    /// the current one holds enough) and the sum kept.
     func continueKept(_ database: Database, keeping: TallyKeeping) throws -> ResultsTally? {
         let fingerprint = plan.fingerprint
         guard let known = try database.keptTally(surveyID: survey.id, variant: keptVariant), known.plan == fingerprint else { return nil }
