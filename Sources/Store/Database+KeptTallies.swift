@@ -128,21 +128,16 @@ extension Database {
 
     /// Hands the attributes (or the source) and answers of each response of `surveyID` logged
     /// in epochs after `epoch`, except those in `skipping`, to `body`, as `forEachResponseText`
-    /// does (each looked up by its id); returns how many it handed.
-    @discardableResult
+    /// does (each looked up by its id).
     public func forEachLoggedResponse(surveyID: String, after epoch: Int, skipping: Set<String>, with column: ResponseGroupColumn = .attributes,
-                                      _ body: (_ attributes: UnsafeBufferPointer<UInt8>, _ answers: UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Int {
-        let ids = try loggedIDs(surveyID: surveyID, after: epoch).subtracting(skipping)
+                                      _ body: (_ attributes: UnsafeBufferPointer<UInt8>, _ answers: UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         let statement = try connection.cached("SELECT \(column.rawValue), answers FROM responses WHERE survey_id = ? AND id = ?")
-        var count = 0
-        for id in ids {
+        for id in try loggedIDs(surveyID: surveyID, after: epoch).subtracting(skipping) {
             try statement.bind([.text(surveyID), .text(id)])
             guard try statement.step() else { continue }
-            count += 1
             try statement.withText(0) { attributes in try statement.withText(1) { answers in try body(attributes, answers) } }
             statement.reset()
         }
-        return count
     }
 
     /// Keeps `data` as the tally of `surveyID` and `variant`, unless it no longer holds (made
